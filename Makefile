@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# libmultipath workbench.  Two commands do everything on a fresh machine:
+#
+#   make demo    boot the built kernel under QEMU and show it working
+#   make check   build the test kernel and run every test
+#
+# Caches (toolchain, kernel source, work tree, build, logs) live in
+# $(MPATH_CACHE), by default ~/.cache/libmultipath.
+
+WB := tools/workbench
+
+.PHONY: all setup toolchain kernel-source tree build check demo lint kunit help
+
+all: help
+
+help:
+	@echo "make check   build the test kernel and run every test"
+	@echo "make demo    boot the kernel under QEMU and show libmultipath at work"
+	@echo "make build   set up and build the test kernel only"
+	@echo "make kunit   boot the built kernel and run the KUnit suites only"
+	@echo "make lint    rustfmt, checkpatch and SPDX checks only"
+
+setup: toolchain kernel-source
+
+toolchain:
+	bash $(WB)/setup-toolchain.sh
+
+kernel-source:
+	bash $(WB)/fetch-kernel.sh
+
+build:
+	bash $(WB)/build.sh
+
+check:
+	bash $(WB)/check.sh
+
+demo:
+	bash $(WB)/demo.sh
+
+kunit:
+	SKIP_BUILD=1 bash $(WB)/check.sh
+
+lint:
+	bash $(WB)/lint.sh rustfmt && bash $(WB)/lint.sh checkpatch && bash $(WB)/lint.sh spdx

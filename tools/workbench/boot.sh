@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the test kernel under QEMU (TCG: KVM guests hang on these machines)
+# and keep the whole console log.
+#
+#   boot.sh LOG TIMEOUT [extra kernel arguments...]
+#
+# Exits 0 when the guest powered off by itself, 124 on timeout.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+out=$1 limit=$2
+shift 2
+kernel=$BUILD/arch/x86/boot/bzImage
+[ -f "$kernel" ] || { log "no kernel at $kernel: run the build first"; exit 1; }
+
+initrd=()
+if [ -n "${INITRD:-}" ]; then
+	initrd=(-initrd "$INITRD")
+fi
+
+set +e
+timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
+	-accel tcg -cpu max -smp 2 -m 2G \
+	-nographic -no-reboot -nodefaults -serial stdio \
+	-kernel "$kernel" "${initrd[@]}" \
+	-append "console=ttyS0 panic=-1 oops=panic kunit_shutdown=reboot numa=fake=2 $*" \
+	</dev/null >"$out" 2>&1
+rc=$?
+set -e
+[ "$rc" = 124 ] && log "timed out after $limit s (log: $out)"
+exit "$rc"

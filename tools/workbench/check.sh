@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: build the test kernel, run the quality gates, boot the
+# kernel under QEMU to run every KUnit suite, and report.  The last line is
+# 'N passed, N failed'; the exit status is non-zero on any failure, kernel
+# report, timeout or missing result.
+set -uo pipefail
+source "$(dirname "$0")/env.sh"
+
+KUNIT_TIMEOUT=${KUNIT_TIMEOUT:-900}
+gates=()
+
+if [ -n "${SKIP_BUILD:-}" ]; then
+	log "SKIP_BUILD set: using the kernel already built"
+elif ! bash "$WB/build.sh"; then
+	echo "FAILED build (log: $LOGS/build.log)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+gates+=("clippy-build=PASS")
+
+for gate in rustfmt checkpatch spdx; do
+	if bash "$WB/lint.sh" "$gate" >"$LOGS/lint-$gate.log" 2>&1; then
+		gates+=("$gate=PASS")
+	else
+		cat "$LOGS/lint-$gate.log"
+		gates+=("$gate=FAIL")
+	fi
+done
+
+run=$LOGS/kunit-$(date +%Y%m%d-%H%M%S).log
+log "booting the KUnit kernel (console log: $run)"
+start=$(date +%s)
+bash "$WB/boot.sh" "$run" "$KUNIT_TIMEOUT" ${KUNIT_ARGS:-}
+rc=$?
+ln -sf "$(basename "$run")" "$LOGS/kunit-latest.log"
+log "guest ran for $(($(date +%s) - start)) s"
+
+python3 "$WB/report.py" --work "$WORK" "${gates[@]/#/--gate=}" \
+	--boot "kunit=$rc" --ktap "$run" \
+	--expect-suite libmultipath_iopolicy --expect-suite libmultipath_c_api

@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Common settings of the workbench scripts; sourced, not run.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+WB=$REPO/tools/workbench
+CACHE=${MPATH_CACHE:-$HOME/.cache/libmultipath}
+export MPATH_CACHE=$CACHE
+PRISTINE=$CACHE/src/linux-7.3-pristine
+WORK=$CACHE/work/linux
+BUILD=$CACHE/build/test
+LOGS=$CACHE/logs
+JOBS=${JOBS:-$(nproc)}
+mkdir -p "$LOGS"
+
+KMAKE=(make -s -C "$WORK" O="$BUILD" LLVM=-19
+	RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTFMT=/usr/bin/rustfmt
+	CLIPPY_DRIVER=/usr/bin/clippy-driver BINDGEN="$CACHE/bindgen/bin/bindgen"
+	-j"$JOBS")
+
+# Our sources, as they sit in the work tree.
+OUR_RUST_ROOTS=(rust/multipath/lib.rs)
+OUR_PATHS_RE='(rust/multipath/|lib/multipath/|include/linux/multipath\.h|samples/rust/rust_mpath)'
+
+log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }

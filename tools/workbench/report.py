@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn gate results and KUnit console logs into one report.
+
+  report.py --work WORKTREE [--gate NAME=PASS|FAIL ...]
+            [--ktap LOG ...] [--expect-suite NAME ...] [--boot NAME=RC ...]
+
+Each KUnit test case counts as one test; so does each gate, each expected
+suite that never reported, each boot that did not end cleanly, and each
+kernel report (WARNING, BUG, oops, lockdep, KASAN, hung task, ...) found in
+a console log.  The last line is 'N passed, N failed'; the exit status is
+non-zero when anything failed or nothing ran.
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+SPLATS = re.compile(
+    r"(WARNING: |BUG: |BUG at |Oops|Kernel panic|general protection fault|"
+    r"KASAN: |UBSAN: |possible circular locking|possible recursive locking|"
+    r"inconsistent lock state|suspicious RCU usage|"
+    r"INFO: task .* blocked for more than|soft lockup|hard LOCKUP|"
+    r"unreferenced object|list_add corruption|list_del corruption|"
+    r"ODEBUG: )")
+
+TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
+
+
+def kernel_reports(path):
+    """Return the first line of every kernel report in a console log."""
+    found = []
+    with open(path, errors="replace") as f:
+        for line in f:
+            text = TIMESTAMP.sub("", line.rstrip())
+            # KUnit prints expected failures of deliberately failing tests
+            # with "# " prefixes; kernel reports never start that way.
+            if text.lstrip().startswith("#"):
+                continue
+            if SPLATS.search(text):
+                found.append(text.strip())
+    return found
+
+
+def ktap_cases(work, path):
+    """Parse a console log with kunit.py and yield (suite, case, status)."""
+    kunit = os.path.join(work, "tools/testing/kunit/kunit.py")
+    with tempfile.NamedTemporaryFile(suffix=".json") as js:
+        subprocess.run([sys.executable, kunit, "parse", "--json=" + js.name, path],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            with open(js.name) as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            return
+
+    def walk(group, prefix):
+        name = group.get("name") or ""
+        here = prefix + [name] if name else prefix
+        for case in group.get("test_cases", []):
+            yield ".".join(here[:1]) or "?", ".".join(here[1:] + [case["name"]]), case["status"]
+        for sub in group.get("sub_groups", []):
+            yield from walk(sub, here)
+
+    for sub in data.get("sub_groups", []):
+        yield from walk(sub, [])
+    for case in data.get("test_cases", []):
+        yield case["name"], case["name"], case["status"]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--gate", action="append", default=[])
+    ap.add_argument("--boot", action="append", default=[])
+    ap.add_argument("--ktap", action="append", default=[])
+    ap.add_argument("--expect-suite", action="append", default=[])
+    args = ap.parse_args()
+
+    passed = failed = skipped = 0
+    failures = []
+
+    def record(name, ok, detail=""):
+        nonlocal passed, failed
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            failures.append(name + (": " + detail if detail else ""))
+
+    for gate in args.gate:
+        name, _, status = gate.partition("=")
+        record("gate " + name, status == "PASS")
+        print("%-40s %s" % ("gate " + name, status))
+
+    for boot in args.boot:
+        name, _, rc = boot.partition("=")
+        ok = rc == "0"
+        record("boot " + name, ok, "timed out" if rc == "124" else "exit %s" % rc)
+        print("%-40s %s" % ("boot " + name, "PASS" if ok else "FAIL (exit %s)" % rc))
+
+    suites = {}
+    for log in args.ktap:
+        for suite, case, status in ktap_cases(args.work, log):
+            s = suites.setdefault(suite, [0, 0, 0])
+            if status == "PASS":
+                s[0] += 1
+                record(case, True)
+            elif status == "SKIP":
+                s[2] += 1
+                skipped += 1
+            else:
+                s[1] += 1
+                record("%s.%s" % (suite, case), False, status)
+        for report in kernel_reports(log):
+            record("kernel report in " + os.path.basename(log), False, report)
+
+    for suite, (p, f, s) in sorted(suites.items()):
+        print("%-40s %d passed, %d failed, %d skipped" % ("suite " + suite, p, f, s))
+    for suite in args.expect_suite:
+        if suite not in suites:
+            record("suite " + suite, False, "no result (did not run or crashed)")
+
+    for failure in failures:
+        print("FAILED " + failure)
+    if passed + failed == 0:
+        print("FAILED no test ran")
+        failed = 1
+    print("%d passed, %d failed" % (passed, failed) + (", %d skipped" % skipped if skipped else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
