@@ -23,7 +23,7 @@ checkpatch)
 	while read -r p; do
 		p=${p%%#*}
 		[ -n "${p// /}" ] || continue
-		"${cp[@]}" "patches/$p" || rc=1
+		"${cp[@]}" "$REPO/patches/$p" || rc=1
 	done <patches/series
 	exit $rc
 	;;
