@@ -27,6 +27,8 @@ static int __init mpath_announce(void)
 		p[len - 1] = ' ';
 		p += len;
 	}
+	if (p > names)
+		p[-1] = '\0';
 	pr_info("version %s (Rust), I/O policies: %s\n", MPATH_VERSION, names);
 	kfree(names);
 	return 0;

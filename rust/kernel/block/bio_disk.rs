@@ -118,10 +118,7 @@ pub trait Operations: Sized {
     }
 
     /// Reports the disk's geometry.
-    fn getgeo(
-        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
-        _geo: &mut Geometry,
-    ) -> Result {
+    fn getgeo(_data: <Self::Data as ForeignOwnable>::Borrowed<'_>, _geo: &mut Geometry) -> Result {
         build_error!(crate::error::VTABLE_DEFAULT_ERROR)
     }
 
@@ -414,7 +411,10 @@ impl<T: Operations> OperationsVTable<T> {
     /// # Safety
     ///
     /// Called by the block layer with a valid disk of `T`.
-    unsafe extern "C" fn open_callback(disk: *mut bindings::gendisk, mode: bindings::blk_mode_t) -> c_int {
+    unsafe extern "C" fn open_callback(
+        disk: *mut bindings::gendisk,
+        mode: bindings::blk_mode_t,
+    ) -> c_int {
         // SAFETY: `disk` is a live disk of `T`.
         from_result(|| T::open(unsafe { Self::data(disk) }, mode).map(|()| 0))
     }
@@ -438,7 +438,8 @@ impl<T: Operations> OperationsVTable<T> {
     ) -> c_int {
         from_result(|| {
             // SAFETY: `bdev` belongs to a live disk of `T`.
-            let (data, bdev) = unsafe { (Self::data((*bdev).bd_disk), BlockDevice::from_raw(bdev)) };
+            let (data, bdev) =
+                unsafe { (Self::data((*bdev).bd_disk), BlockDevice::from_raw(bdev)) };
             T::ioctl(data, bdev, mode, cmd, arg as usize)
         })
     }
@@ -454,7 +455,8 @@ impl<T: Operations> OperationsVTable<T> {
     ) -> c_int {
         from_result(|| {
             // SAFETY: `bdev` belongs to a live disk of `T`.
-            let (data, bdev) = unsafe { (Self::data((*bdev).bd_disk), BlockDevice::from_raw(bdev)) };
+            let (data, bdev) =
+                unsafe { (Self::data((*bdev).bd_disk), BlockDevice::from_raw(bdev)) };
             T::compat_ioctl(data, bdev, mode, cmd, arg as usize)
         })
     }
