@@ -18,10 +18,7 @@
 //! assert!(NodeId::new(numa::NUMA_NO_NODE).is_none());
 //! ```
 
-use crate::{
-    bindings,
-    prelude::*, //
-};
+use crate::bindings;
 
 /// The node id that C uses for "no node".
 pub const NUMA_NO_NODE: i32 = bindings::NUMA_NO_NODE;

@@ -32,11 +32,20 @@
 //! ```
 
 use crate::{
+    alloc::Flags,
     bindings,
     block::BlockDevice,
-    prelude::*, //
+    error::to_result,
+    page::Page,
+    prelude::*,
+    sync::Arc,
+    types::Opaque, //
 };
-use core::ptr::NonNull;
+use core::{
+    marker::PhantomData,
+    mem::size_of,
+    ptr::NonNull, //
+};
 
 /// A block layer completion status (C's `blk_status_t`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,15 +53,15 @@ pub struct BlkStatus(pub(crate) u8);
 
 impl BlkStatus {
     /// Success.
-    pub const OK: Self = Self(0);
+    pub const OK: Self = Self(bindings::BLK_STS_OK as u8);
     /// The path (transport) failed; another path may succeed.
-    pub const TRANSPORT: Self = Self(4);
+    pub const TRANSPORT: Self = Self(bindings::BLK_STS_TRANSPORT);
     /// Out of resources; retrying later may succeed.
-    pub const RESOURCE: Self = Self(9);
+    pub const RESOURCE: Self = Self(bindings::BLK_STS_RESOURCE);
     /// A generic I/O error.
-    pub const IOERR: Self = Self(10);
+    pub const IOERR: Self = Self(bindings::BLK_STS_IOERR);
     /// The operation would block (for `REQ_NOWAIT` bios).
-    pub const AGAIN: Self = Self(12);
+    pub const AGAIN: Self = Self(bindings::BLK_STS_AGAIN);
 
     /// Converts a C `blk_status_t`.
     pub fn from_raw(status: bindings::blk_status_t) -> Self {
@@ -257,6 +266,104 @@ impl Bio {
         self.raw().bi_private
     }
 
+    /// Calls `f` with each data segment of the bio, mapped, as a raw pointer
+    /// and a length; stops at the first error.
+    fn for_each_segment(&self, mut f: impl FnMut(*mut u8, usize) -> Result) -> Result {
+        // SAFETY: The bio is valid.
+        if !unsafe { bindings::bio_has_data(self.as_ptr()) } {
+            return Ok(());
+        }
+        let mut iter = self.raw().bi_iter;
+        while iter.bi_size > 0 {
+            // SAFETY: `iter` is a valid position in the bio's vector: it
+            // started at the bio's own and only advanced by whole segments.
+            let bv = unsafe { bindings::bio_iter_iovec(self.as_ptr(), iter) };
+            // SAFETY: `bv` is a segment of the bio within one page, which
+            // stays valid while the bio is ours; the mapping is undone below.
+            let ret = unsafe {
+                let va = bindings::kmap_local_page(bv.bv_page).cast::<u8>();
+                let ret = f(va.add(bv.bv_offset as usize), bv.bv_len as usize);
+                bindings::kunmap_local(va.cast());
+                ret
+            };
+            ret?;
+            // SAFETY: `iter` is valid and `bv_len` is at most what is left.
+            unsafe { bindings::bio_advance_iter_single(self.as_ptr(), &mut iter, bv.bv_len) };
+        }
+        Ok(())
+    }
+
+    /// Copies the bio's data (of a write) to `dst`, whose length must be
+    /// the bio's size.
+    pub fn copy_data_to(&self, dst: &mut [u8]) -> Result {
+        if dst.len() != self.size() as usize {
+            return Err(EINVAL);
+        }
+        let mut done = 0;
+        self.for_each_segment(|src, len| {
+            let out = dst.get_mut(done..done + len).ok_or(EINVAL)?;
+            // SAFETY: `src` is mapped for `len` bytes, `out` is `len` bytes,
+            // and the two cannot overlap (bio pages are not Rust memory).
+            unsafe { core::ptr::copy_nonoverlapping(src, out.as_mut_ptr(), len) };
+            done += len;
+            Ok(())
+        })
+    }
+
+    /// Fills the bio's data (of a read) from `src`, whose length must be the
+    /// bio's size.
+    pub fn copy_data_from(&mut self, src: &[u8]) -> Result {
+        if src.len() != self.size() as usize {
+            return Err(EINVAL);
+        }
+        let mut done = 0;
+        self.for_each_segment(|dst, len| {
+            let from = src.get(done..done + len).ok_or(EINVAL)?;
+            // SAFETY: `dst` is mapped for `len` bytes and ours to fill while
+            // we hold the bio; `from` is `len` bytes of other memory.
+            unsafe { core::ptr::copy_nonoverlapping(from.as_ptr(), dst, len) };
+            done += len;
+            Ok(())
+        })
+    }
+
+    /// Clones the bio for submission to `bdev`, sharing its data.
+    ///
+    /// The clone takes the original along: when the clone completes, `done`
+    /// receives the original back with the clone's status, and must end,
+    /// resubmit or queue it. On failure the original is handed back.
+    pub fn clone_to(
+        self,
+        bdev: &BlockDevice,
+        set: &Arc<BioSet>,
+        gfp: Flags,
+        done: fn(Bio, BlkStatus),
+    ) -> Result<Bio, (Error, Bio)> {
+        // SAFETY: `self` is a valid bio, `bdev` a valid device and the set
+        // was initialised with room for a `CloneContext` in front of each
+        // bio it allocates.
+        let clone = unsafe {
+            bindings::bio_alloc_clone(bdev.as_raw(), self.as_ptr(), gfp.as_raw(), set.as_raw())
+        };
+        let Some(clone) = NonNull::new(clone) else {
+            return Err((ENOMEM, self));
+        };
+        let ctx = CloneContext {
+            parent: self,
+            set: set.clone(),
+            done,
+        };
+        // SAFETY: The front pad of the clone is ours, sized and aligned for
+        // a `CloneContext` (see `BioSet::new`); it is read back exactly once,
+        // by `clone_end_io`.
+        unsafe {
+            CloneContext::of(clone.as_ptr()).write(ctx);
+            (*clone.as_ptr()).bi_end_io = Some(clone_end_io);
+        }
+        // INVARIANT: The clone is new and ours.
+        Ok(Bio { ptr: clone })
+    }
+
     /// Splits the bio to the limits of the queue it is addressed to.
     ///
     /// The part beyond the limits is resubmitted by the block layer; the
@@ -302,5 +409,142 @@ impl Drop for Bio {
         crate::warn_on!(true);
         let bio = Bio { ptr: self.ptr };
         bio.end(BlkStatus::IOERR);
+    }
+}
+
+/// What a bio clone carries in its front pad: the original bio, the set the
+/// clone came from (kept alive until the clone is freed), and the callback.
+struct CloneContext {
+    parent: Bio,
+    set: Arc<BioSet>,
+    done: fn(Bio, BlkStatus),
+}
+
+impl CloneContext {
+    /// Returns where the context of `clone` lives.
+    ///
+    /// # Safety
+    ///
+    /// `clone` was allocated from a [`BioSet`].
+    unsafe fn of(clone: *mut bindings::bio) -> *mut CloneContext {
+        // SAFETY: A `BioSet` puts `size_of::<CloneContext>()` bytes of front
+        // pad right before each bio.
+        unsafe { clone.cast::<u8>().sub(size_of::<CloneContext>()).cast() }
+    }
+}
+
+/// Completion of a clone made by [`Bio::clone_to`].
+///
+/// # Safety
+///
+/// Called by the block layer, once, for such a clone.
+unsafe extern "C" fn clone_end_io(clone: *mut bindings::bio) {
+    // SAFETY: `clone_to` wrote the context, and this is its only reader.
+    let ctx = unsafe { CloneContext::of(clone).read() };
+    // SAFETY: The clone is valid until put, which is its last use.
+    let status = BlkStatus(unsafe { (*clone).bi_status });
+    // SAFETY: The clone is ours; its set is alive thanks to `ctx.set`.
+    unsafe { bindings::bio_put(clone) };
+    (ctx.done)(ctx.parent, status);
+    // `ctx.set` is dropped only now, after the clone went back to it.
+}
+
+/// A pool of bios for clones (C's `struct bio_set`).
+///
+/// # Invariants
+///
+/// `inner` was initialised by `bioset_init` with a front pad of
+/// `size_of::<CloneContext>()` bytes, and is exited on drop.
+#[pin_data(PinnedDrop)]
+pub struct BioSet {
+    #[pin]
+    inner: Opaque<bindings::bio_set>,
+}
+
+// SAFETY: A `bio_set` is used concurrently from any thread by design.
+unsafe impl Send for BioSet {}
+// SAFETY: See above.
+unsafe impl Sync for BioSet {}
+
+impl BioSet {
+    /// Creates a set that keeps `pool_size` bios in reserve, so that clones
+    /// can always be made eventually, even under memory pressure.
+    pub fn new(pool_size: u32) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            // INVARIANT: Initialised with the front pad the clones need.
+            inner <- Opaque::try_ffi_init(|ptr: *mut bindings::bio_set| {
+                // SAFETY: `ptr` is valid, uninitialised memory for a set.
+                to_result(unsafe {
+                    bindings::bioset_init(ptr, pool_size, size_of::<CloneContext>() as u32, 0)
+                })
+            }),
+        })
+    }
+
+    fn as_raw(&self) -> *mut bindings::bio_set {
+        self.inner.get()
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for BioSet {
+    fn drop(self: Pin<&mut Self>) {
+        // SAFETY: By the type invariant the set was initialised. Every clone
+        // holds an `Arc` to its set until freed, so none is outstanding.
+        unsafe { bindings::bioset_exit(self.inner.get()) };
+    }
+}
+
+/// A bio allocated here for synchronous I/O to or from pages borrowed for
+/// `'a`: for tests and for drivers that read metadata.
+///
+/// # Invariants
+///
+/// `ptr` is a bio from `bio_alloc` that `self` owns and has not submitted;
+/// every page added to it lives for `'a`.
+pub struct SyncBio<'a> {
+    ptr: NonNull<bindings::bio>,
+    _pages: PhantomData<&'a Page>,
+}
+
+impl<'a> SyncBio<'a> {
+    /// Allocates a bio for `op` at `sector` of `bdev`, with room for
+    /// `nr_vecs` pages.
+    pub fn new(bdev: &'a BlockDevice, op: ReqOp, sector: u64, nr_vecs: u16) -> Result<Self> {
+        // SAFETY: `bdev` is valid; `bio_alloc` with GFP_KERNEL may sleep.
+        let bio = unsafe { bindings::bio_alloc(bdev.as_raw(), nr_vecs, op.0, GFP_KERNEL.as_raw()) };
+        let ptr = NonNull::new(bio).ok_or(ENOMEM)?;
+        // SAFETY: The bio is new and ours.
+        unsafe { (*ptr.as_ptr()).bi_iter.bi_sector = sector };
+        // INVARIANT: The bio is ours, unsubmitted, without pages yet.
+        Ok(Self {
+            ptr,
+            _pages: PhantomData,
+        })
+    }
+
+    /// Adds `len` bytes of `page` from `offset`.
+    pub fn add_page(&mut self, page: &'a Page, len: u32, offset: u32) -> Result {
+        // SAFETY: The bio is ours and unsubmitted; `page` lives for `'a`.
+        let added =
+            unsafe { bindings::bio_add_page(self.ptr.as_ptr(), page.as_ptr(), len, offset) };
+        if added as u32 != len {
+            return Err(EINVAL);
+        }
+        Ok(())
+    }
+
+    /// Submits the bio and waits for it.
+    pub fn submit_wait(self) -> Result {
+        // SAFETY: The bio is ours and complete; `submit_bio_wait` returns
+        // once the I/O is done, so the pages it uses are still borrowed.
+        to_result(unsafe { bindings::submit_bio_wait(self.ptr.as_ptr()) })
+    }
+}
+
+impl Drop for SyncBio<'_> {
+    fn drop(&mut self) {
+        // SAFETY: The bio is ours and not in flight.
+        unsafe { bindings::bio_put(self.ptr.as_ptr()) };
     }
 }

@@ -23,7 +23,7 @@
 //! ```
 //! use kernel::block::{bio::Bio, bio_disk::{GenDisk, GenDiskBuilder, Operations}};
 //! use kernel::prelude::*;
-//! use kernel::sync::Arc;
+//! use kernel::sync::{Arc, ArcBorrow};
 //!
 //! struct Lower;
 //!
@@ -31,7 +31,7 @@
 //! impl Operations for Lower {
 //!     type Data = Arc<u32>;
 //!
-//!     fn submit_bio(_data: &u32, bio: Bio) {
+//!     fn submit_bio(_data: ArcBorrow<'_, u32>, bio: Bio) {
 //!         bio.io_error();
 //!     }
 //! }
@@ -247,7 +247,7 @@ impl GenDiskBuilder {
 
         if self.suppress_partition_scan {
             // SAFETY: `state` is a valid bitmap of the disk.
-            unsafe { bindings::set_bit(bindings::GD_SUPPRESS_PART_SCAN.into(), &mut raw.state) };
+            unsafe { bindings::set_bit(bindings::GD_SUPPRESS_PART_SCAN as usize, &mut raw.state) };
         }
         // SAFETY: The disk is valid.
         unsafe { bindings::set_capacity(disk.as_ptr(), self.capacity_sectors) };
@@ -327,7 +327,7 @@ impl<T: Operations> GenDisk<T> {
         // SAFETY: The disk is valid; `test_and_clear_bit` is atomic.
         let suppressed = unsafe {
             bindings::test_and_clear_bit(
-                bindings::GD_SUPPRESS_PART_SCAN.into(),
+                bindings::GD_SUPPRESS_PART_SCAN as usize,
                 &mut (*self.as_raw()).state,
             )
         };

@@ -45,3 +45,53 @@ impl BlockDevice {
         unsafe { (*self.as_raw()).bd_dev }
     }
 }
+
+/// A block device opened by its device number, closed on drop.
+///
+/// # Invariants
+///
+/// `file` is a block device file from `bdev_file_open_by_dev` that `self`
+/// holds a reference to.
+pub struct OpenBlockDevice {
+    file: core::ptr::NonNull<bindings::file>,
+}
+
+// SAFETY: An open block device file may be used and closed from any thread.
+unsafe impl Send for OpenBlockDevice {}
+// SAFETY: `bdev()` only hands out a shared reference to the device.
+unsafe impl Sync for OpenBlockDevice {}
+
+impl OpenBlockDevice {
+    /// Opens the block device `devt` for reading, and for writing too if
+    /// `write` is set.
+    pub fn open(devt: u32, write: bool) -> crate::error::Result<Self> {
+        let mut mode = bindings::BLK_OPEN_READ;
+        if write {
+            mode |= bindings::BLK_OPEN_WRITE;
+        }
+        // SAFETY: No holder and no holder operations are passed, which
+        // `bdev_file_open_by_dev` allows for a non-exclusive open.
+        let file = crate::error::from_err_ptr(unsafe {
+            bindings::bdev_file_open_by_dev(devt, mode, core::ptr::null_mut(), core::ptr::null())
+        })?;
+        // INVARIANT: `from_err_ptr` let through a valid file only.
+        Ok(Self {
+            // SAFETY: A valid file pointer is not NULL.
+            file: unsafe { core::ptr::NonNull::new_unchecked(file) },
+        })
+    }
+
+    /// Returns the opened block device.
+    pub fn bdev(&self) -> &BlockDevice {
+        // SAFETY: The file is a block device file, whose device lives as
+        // long as the file, which `self` keeps open.
+        unsafe { BlockDevice::from_raw(bindings::file_bdev(self.file.as_ptr())) }
+    }
+}
+
+impl Drop for OpenBlockDevice {
+    fn drop(&mut self) {
+        // SAFETY: `self` holds a reference to the file; this drops it.
+        unsafe { bindings::fput(self.file.as_ptr()) };
+    }
+}
