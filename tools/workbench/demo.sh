@@ -14,7 +14,7 @@ rc=0
 bash "$WB/boot.sh" "$run" 900 'kunit.filter_glob=libmultipath*' || rc=$?
 echo "---- from the guest's console ----"
 grep -E "Linux version|libmultipath|# Subtest|^\s*(\[[ 0-9.]+\] )?\s*(not )?ok " "$run" |
-	sed -E 's/^\[[ 0-9.]+\] //'
+	sed -E 's/^\[[ 0-9.]+\] //; s/^.*(Linux version)/\1/'
 echo "----"
 python3 "$WB/report.py" --work "$WORK" --boot "demo=$rc" --ktap "$run" \
 	--expect-suite libmultipath_iopolicy --expect-suite libmultipath_c_api
