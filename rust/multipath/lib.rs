@@ -16,5 +16,12 @@
 
 pub mod c_api;
 pub mod iopolicy;
+pub mod path;
+pub mod selector;
 
 pub use iopolicy::IoPolicy;
+pub use path::{
+    AccessState,
+    PathInfo,
+    PathSet, //
+};

@@ -18,11 +18,5 @@ KMAKE=(make -s -C "$WORK" O="$BUILD" LLVM=-19
 	CLIPPY_DRIVER=/usr/bin/clippy-driver BINDGEN="$CACHE/bindgen/bin/bindgen"
 	-j"$JOBS")
 
-# Our sources as they sit in the work tree, as one regular expression:
-# every file of the repository that is copied into the tree.
-OUR_PATHS_RE=$(cd "$REPO" && git ls-files -co --exclude-standard rust lib include samples tests Kbuild Kconfig |
-	sed 's|^tests/kunit/|lib/multipath/tests/|; s|^Kbuild$|lib/multipath/Kbuild|; s|^Kconfig$|lib/multipath/Kconfig|; s|[.]|[.]|g' |
-	paste -sd'|')
-OUR_PATHS_RE="(${OUR_PATHS_RE})"
 
 log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }

@@ -440,13 +440,14 @@ impl CloneContext {
 /// Called by the block layer, once, for such a clone.
 unsafe extern "C" fn clone_end_io(clone: *mut bindings::bio) {
     // SAFETY: `clone_to` wrote the context, and this is its only reader.
-    let ctx = unsafe { CloneContext::of(clone).read() };
+    let CloneContext { parent, set, done } = unsafe { CloneContext::of(clone).read() };
     // SAFETY: The clone is valid until put, which is its last use.
     let status = BlkStatus(unsafe { (*clone).bi_status });
-    // SAFETY: The clone is ours; its set is alive thanks to `ctx.set`.
+    // SAFETY: The clone is ours; its set is alive thanks to `set`.
     unsafe { bindings::bio_put(clone) };
-    (ctx.done)(ctx.parent, status);
-    // `ctx.set` is dropped only now, after the clone went back to it.
+    done(parent, status);
+    // The set may go only now, after the clone went back to it.
+    drop(set);
 }
 
 /// A pool of bios for clones (C's `struct bio_set`).

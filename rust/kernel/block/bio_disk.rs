@@ -440,7 +440,7 @@ impl<T: Operations> OperationsVTable<T> {
             // SAFETY: `bdev` belongs to a live disk of `T`.
             let (data, bdev) =
                 unsafe { (Self::data((*bdev).bd_disk), BlockDevice::from_raw(bdev)) };
-            T::ioctl(data, bdev, mode, cmd, arg as usize)
+            T::ioctl(data, bdev, mode, cmd, arg)
         })
     }
 
@@ -457,7 +457,7 @@ impl<T: Operations> OperationsVTable<T> {
             // SAFETY: `bdev` belongs to a live disk of `T`.
             let (data, bdev) =
                 unsafe { (Self::data((*bdev).bd_disk), BlockDevice::from_raw(bdev)) };
-            T::compat_ioctl(data, bdev, mode, cmd, arg as usize)
+            T::compat_ioctl(data, bdev, mode, cmd, arg)
         })
     }
 
