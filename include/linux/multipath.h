@@ -6,12 +6,30 @@
  * API.  Every function declared here is implemented by the `multipath`
  * crate with #[export] (which checks the Rust signature against this
  * declaration at compile time) and exported with EXPORT_SYMBOL_GPL.
+ *
+ * A driver embeds a struct mpath_head in its per-namespace (or per logical
+ * unit) object and a struct mpath_device in each per-path object, and
+ * describes itself with a struct mpath_head_template.
  */
 #ifndef _LINUX_MULTIPATH_H
 #define _LINUX_MULTIPATH_H
 
+#include <linux/bio.h>
+#include <linux/completion.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/numa.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/srcu.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
 /* Version of the library, shown at boot. */
 #define MPATH_VERSION "0.1.0"
+
+struct gendisk;
+struct mpath_head;
 
 /**
  * enum mpath_iopolicy_e - path selection policy of a multipath head
@@ -29,6 +47,106 @@ enum mpath_iopolicy_e {
 	MPATH_IOPOLICY_NUMA,
 	MPATH_IOPOLICY_RR,
 	MPATH_IOPOLICY_QD,
+};
+
+/**
+ * enum mpath_access_state - how a path reaches the shared device
+ * @MPATH_STATE_OPTIMIZED: active and preferred (NVMe ANA optimized, ALUA
+ *	active/optimized).
+ * @MPATH_STATE_NONOPTIMIZED: active but slower; used when no optimized
+ *	path is usable.
+ * @MPATH_STATE_OTHER: anything else; never used for I/O.
+ */
+enum mpath_access_state {
+	MPATH_STATE_OPTIMIZED,
+	MPATH_STATE_NONOPTIMIZED,
+	MPATH_STATE_OTHER,
+};
+
+/* Bits of &struct mpath_device.flags. */
+#define MPATH_DEVICE_SYSFS_ATTR_LINK	0
+
+/* Bits of &struct mpath_head.flags. */
+#define MPATH_HEAD_DISK_LIVE		0
+#define MPATH_HEAD_QUEUE_IF_NO_PATH	1
+#define MPATH_HEAD_CDEV_LIVE		2
+
+/**
+ * struct mpath_device - one path of a multipath head, embedded by the driver
+ * @mpath_head: the head this path belongs to, once added.
+ * @siblings: entry in &struct mpath_head.dev_list.
+ * @disk: the path's own (hidden) disk; I/O is sent to its whole device.
+ * @flags: MPATH_DEVICE_* bits.
+ * @numa_node: the node the path's device sits on, or NUMA_NO_NODE.
+ * @nr_active: driver-owned count of requests in flight, read by the
+ *	queue-depth policy; may be NULL.
+ * @access_state: &enum mpath_access_state, written by the driver with
+ *	WRITE_ONCE() and followed by mpath_clear_paths() or a requeue kick.
+ */
+struct mpath_device {
+	struct mpath_head	*mpath_head;
+	struct list_head	siblings;
+	struct gendisk		*disk;
+	unsigned long		flags;
+	int			numa_node;
+	atomic_t		*nr_active;
+	enum mpath_access_state	access_state;
+};
+
+/**
+ * struct mpath_head_template - what a driver tells the library
+ * @is_disabled: the path cannot take I/O now, whatever its access state.
+ *	Optional: no path is disabled.
+ * @is_optimized: the path is optimized and usable; the NUMA policy keeps a
+ *	cached path only while this holds.  Optional: usable and
+ *	MPATH_STATE_OPTIMIZED.
+ * @available_path: the path may become usable again (I/O is queued rather
+ *	than failed when no path is usable).  Optional: never.
+ */
+struct mpath_head_template {
+	bool (*is_disabled)(struct mpath_device *mpath_device);
+	bool (*is_optimized)(struct mpath_device *mpath_device);
+	bool (*available_path)(struct mpath_device *mpath_device);
+};
+
+/**
+ * struct mpath_head - the shared device behind several paths, embedded by
+ *	the driver
+ * @srcu: readers of @dev_list and @current_path hold it.
+ * @dev_list: the paths, in the order they were added.
+ * @lock: serialises changes of @dev_list.
+ * @ref: references to the head; mpath_head_uninit() waits for the last.
+ * @released: completed when @ref drops to zero.
+ * @iopolicy: the driver's storage of the &enum mpath_iopolicy_e in force
+ *	(NVMe keeps it per subsystem, SCSI per head).
+ * @requeue_list: bios waiting for a usable path.
+ * @requeue_lock: protects @requeue_list.
+ * @requeue_work: resubmits @requeue_list.
+ * @requeue_no_usable_path_cnt: bios queued because no path was usable.
+ * @fail_no_avail_path_cnt: bios failed because no path was available.
+ * @flags: MPATH_HEAD_* bits.
+ * @disk: the head's bio-based disk.
+ * @mpdt: the driver's template.
+ * @current_path: per NUMA node, the path last chosen.
+ *
+ * Set up with mpath_head_init(), torn down with mpath_head_uninit().
+ */
+struct mpath_head {
+	struct srcu_struct	srcu;
+	struct list_head	dev_list;
+	struct mutex		lock;		/* serialises dev_list changes */
+	refcount_t		ref;
+	struct completion	released;
+	int			*iopolicy;
+	struct bio_list		requeue_list;
+	spinlock_t		requeue_lock;	/* protects requeue_list */
+	struct work_struct	requeue_work;
+	atomic_long_t		requeue_no_usable_path_cnt;
+	atomic_long_t		fail_no_avail_path_cnt;
+	unsigned long		flags;
+	struct gendisk		*disk;
+	const struct mpath_head_template *mpdt;
+	struct mpath_device __rcu *current_path[MAX_NUMNODES];
 };
 
 /**
@@ -52,5 +170,117 @@ int mpath_set_iopolicy(const char *val, int *iopolicy);
  * policy.
  */
 int mpath_get_iopolicy(char *buf, int iopolicy);
+
+/**
+ * mpath_head_init() - set up an embedded head
+ * @head: the head, zeroed or not.
+ * @mpdt: the driver's template; must outlive the head.
+ * @iopolicy: the driver's storage of the policy in force.
+ *
+ * Return: 0, -EINVAL if @mpdt or @iopolicy is NULL, or -ENOMEM.
+ */
+int mpath_head_init(struct mpath_head *head,
+		    const struct mpath_head_template *mpdt, int *iopolicy);
+
+/**
+ * mpath_head_uninit() - tear down a head set up by mpath_head_init()
+ * @head: the head, with no path left.
+ *
+ * Drops the reference taken by mpath_head_init() and waits until every
+ * other reference is gone.  Queued bios are failed.
+ */
+void mpath_head_uninit(struct mpath_head *head);
+
+/**
+ * mpath_get_head() - take a reference to a head
+ * @head: the head.
+ *
+ * Return: false if the head is already going away.
+ */
+bool mpath_get_head(struct mpath_head *head);
+
+/**
+ * mpath_put_head() - drop a reference taken by mpath_get_head()
+ * @head: the head.
+ */
+void mpath_put_head(struct mpath_head *head);
+
+/**
+ * mpath_add_device() - add a path to a head
+ * @dev: the driver's embedded path, not on any head.
+ * @head: the head.
+ * @disk: the path's disk.
+ * @numa_node: the node of the path's device, or NUMA_NO_NODE.
+ * @nr_active: the driver's in-flight counter for the path, or NULL.
+ *
+ * The path is appended to the list; it is not chosen before the driver
+ * sets its access state.
+ *
+ * Return: 0, or -EINVAL if @dev is already on a head.
+ */
+int mpath_add_device(struct mpath_device *dev, struct mpath_head *head,
+		     struct gendisk *disk, int numa_node, atomic_t *nr_active);
+
+/**
+ * mpath_delete_device() - remove a path from its head
+ * @dev: a path added with mpath_add_device().
+ *
+ * Removes @dev from the list and from every node's cache and waits for
+ * the readers that might still see it: on return no I/O can pick @dev and
+ * the driver may free it.  May sleep.
+ *
+ * Return: true if the head has no path left.
+ */
+bool mpath_delete_device(struct mpath_device *dev);
+
+/**
+ * mpath_head_devices_empty() - whether a head has no path
+ * @head: the head.
+ */
+bool mpath_head_devices_empty(struct mpath_head *head);
+
+/**
+ * mpath_find_path() - choose a path for I/O with the policy in force
+ * @head: the head; the caller holds srcu_read_lock(&head->srcu).
+ *
+ * Return: the path, valid until the caller drops the SRCU read lock, or
+ * NULL if no path is usable.
+ */
+struct mpath_device *mpath_find_path(struct mpath_head *head);
+
+/**
+ * mpath_call_for_device() - run a function on the path I/O would use
+ * @head: the head.
+ * @cb: called with the path and @data under the head's SRCU read lock.
+ * @data: passed to @cb.
+ *
+ * Return: what @cb returned, or -EWOULDBLOCK if no path is usable.
+ */
+int mpath_call_for_device(struct mpath_head *head,
+			  int (*cb)(struct mpath_device *dev, void *data),
+			  void *data);
+
+/**
+ * mpath_clear_current_path() - forget a path in every node's cache
+ * @dev: the path.
+ *
+ * Return: true if some node had it cached.
+ */
+bool mpath_clear_current_path(struct mpath_device *dev);
+
+/**
+ * mpath_clear_paths() - forget every cached path of a head
+ * @head: the head.
+ *
+ * The next I/O on every node chooses again; call after access states
+ * change.
+ */
+void mpath_clear_paths(struct mpath_head *head);
+
+/**
+ * mpath_synchronize() - wait for the head's SRCU readers
+ * @head: the head.
+ */
+void mpath_synchronize(struct mpath_head *head);
 
 #endif /* _LINUX_MULTIPATH_H */

@@ -15,10 +15,14 @@
 #![feature(used_with_arg)]
 
 pub mod c_api;
+pub mod device;
+pub mod head;
 pub mod iopolicy;
 pub mod path;
 pub mod selector;
 
+pub use device::MpathDevice;
+pub use head::MpathHead;
 pub use iopolicy::IoPolicy;
 pub use path::{
     AccessState,

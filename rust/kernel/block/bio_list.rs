@@ -37,6 +37,7 @@ use crate::{
 /// `inner` is a valid `struct bio_list` (possibly empty) whose bios are all
 /// owned by this list: each is a bio that its holder must hand on, as for
 /// [`Bio`].
+#[repr(transparent)]
 pub struct BioList {
     inner: bindings::bio_list,
 }
@@ -60,6 +61,19 @@ impl BioList {
                 tail: core::ptr::null_mut(),
             },
         }
+    }
+
+    /// Views a C `struct bio_list` as a [`BioList`].
+    ///
+    /// # Safety
+    ///
+    /// `ptr` points to an initialised list of bios that the list owns, as
+    /// the type invariants say, and the caller has exclusive access to it
+    /// for `'a` (for example under the lock that protects it).
+    pub unsafe fn from_raw<'a>(ptr: *mut bindings::bio_list) -> &'a mut BioList {
+        // SAFETY: `BioList` is a transparent wrapper of the C struct, and the
+        // caller guarantees exclusive access.
+        unsafe { &mut *ptr.cast() }
     }
 
     /// Returns whether the list is empty.

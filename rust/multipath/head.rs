@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A multipath head (C's `struct mpath_head`): the shared device behind
+//! several paths, embedded in the driver's own object.
+//!
+//! # Locking
+//!
+//! - The path list is read under the head's SRCU and changed under its
+//!   mutex. A path leaves the list, then every node's cache, with a grace
+//!   period after each step, so that once [`MpathHead::delete_device`]
+//!   returns nothing can reach it.
+//! - The per-node cache is written by readers (the policies cache their
+//!   choice) and cleared by writers; a reader only caches a path it found
+//!   on the list during its own read-side section.
+
+use crate::{
+    device::MpathDevice,
+    path::PathSet,
+    IoPolicy, //
+};
+use kernel::{
+    bindings,
+    block::BioList,
+    container_of,
+    error::to_result,
+    numa::{
+        self,
+        NodeId, //
+    },
+    prelude::*,
+    static_lock_class,
+    sync::{
+        atomic::{
+            Atomic,
+            Relaxed, //
+        },
+        lock::{
+            mutex::MutexBackend,
+            spinlock::SpinLockIrqBackend,
+            Lock, //
+        },
+        srcu::Guard,
+        srcu_list::{
+            Iter,
+            SrcuList, //
+        },
+        srcu_ptr::SrcuPtr,
+        Srcu,
+    },
+    types::Opaque,
+};
+
+/// A multipath head.
+///
+/// # Invariants
+///
+/// `self.0` is a `struct mpath_head` set up by [`MpathHead::init`] and not
+/// yet torn down by [`MpathHead::uninit`]: its SRCU, list, locks, counters
+/// and work are initialised, `mpdt` and `iopolicy` are valid, every
+/// `current_path` entry is NULL or a path on the list (or removed less than
+/// a grace period ago), and every path on `dev_list` points back to it.
+#[repr(transparent)]
+pub struct MpathHead(Opaque<bindings::mpath_head>);
+
+// SAFETY: Every field is either immutable after `init` or accessed under
+// the head's locks, SRCU or atomically.
+unsafe impl Send for MpathHead {}
+// SAFETY: See above.
+unsafe impl Sync for MpathHead {}
+
+impl MpathHead {
+    /// Borrows the C head at `ptr`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` points to a head set up by [`MpathHead::init`] that stays set
+    /// up for `'a`.
+    pub unsafe fn from_raw<'a>(ptr: *mut bindings::mpath_head) -> &'a Self {
+        // SAFETY: `MpathHead` is a transparent wrapper of the C struct.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// Returns the raw C struct.
+    pub fn as_raw(&self) -> *mut bindings::mpath_head {
+        self.0.get()
+    }
+
+    /// Sets up the head at `ptr` (C's `mpath_head_init`).
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is valid for writes of a head and not in use; `mpdt` and
+    /// `iopolicy` outlive the head.
+    pub unsafe fn init(
+        ptr: *mut bindings::mpath_head,
+        mpdt: &'static bindings::mpath_head_template,
+        iopolicy: *mut c_int,
+    ) -> Result {
+        if iopolicy.is_null() {
+            return Err(EINVAL);
+        }
+        // SAFETY: `ptr` is valid for writes; zero is a valid start for
+        // every field, and each is initialised below.
+        unsafe { core::ptr::write_bytes(ptr, 0, 1) };
+        // SAFETY: The fields are valid memory that nobody else uses yet.
+        unsafe {
+            to_result(bindings::init_srcu_struct_with_key(
+                &raw mut (*ptr).srcu,
+                c"mpath_head.srcu".as_char_ptr(),
+                static_lock_class!().as_ptr(),
+            ))?;
+            bindings::INIT_LIST_HEAD(&raw mut (*ptr).dev_list);
+            bindings::__mutex_init(
+                &raw mut (*ptr).lock,
+                c"mpath_head.lock".as_char_ptr(),
+                static_lock_class!().as_ptr(),
+            );
+            bindings::__spin_lock_init(
+                &raw mut (*ptr).requeue_lock,
+                c"mpath_head.requeue_lock".as_char_ptr(),
+                static_lock_class!().as_ptr(),
+            );
+            bindings::init_work_with_key(
+                &raw mut (*ptr).requeue_work,
+                Some(requeue_work),
+                false,
+                c"mpath_head.requeue_work".as_char_ptr(),
+                static_lock_class!().as_ptr(),
+            );
+            bindings::init_completion(&raw mut (*ptr).released);
+            (*ptr).ref_.refs.counter = 1;
+            (*ptr).mpdt = mpdt;
+            (*ptr).iopolicy = iopolicy;
+        }
+        // INVARIANT: Every field is set up; no path, empty cache.
+        Ok(())
+    }
+
+    /// Tears the head down (C's `mpath_head_uninit`): drops the reference
+    /// of [`MpathHead::init`], waits for the others, fails any queued bio.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` was set up by [`MpathHead::init`], has no path left, and is not
+    /// used after this returns (except to be freed).
+    pub unsafe fn uninit(ptr: *mut bindings::mpath_head) {
+        // SAFETY: The head is set up until the end of this function.
+        let head = unsafe { Self::from_raw(ptr) };
+        head.put();
+        // SAFETY: `released` is initialised.
+        unsafe { bindings::wait_for_completion(&raw mut (*ptr).released) };
+        // SAFETY: The work is initialised; nothing queues it any more.
+        unsafe { bindings::cancel_work_sync(&raw mut (*ptr).requeue_work) };
+        drop(head.take_requeued());
+        head.srcu().synchronize();
+        // SAFETY: No reader is left and nothing uses the head any more.
+        unsafe {
+            bindings::cleanup_srcu_struct(&raw mut (*ptr).srcu);
+            bindings::mutex_destroy(&raw mut (*ptr).lock);
+        }
+    }
+
+    /// Returns the driver's template.
+    pub fn template(&self) -> &bindings::mpath_head_template {
+        // SAFETY: By the type invariant `mpdt` is valid for the head's life.
+        unsafe { &*(*self.as_raw()).mpdt }
+    }
+
+    /// Returns the head's SRCU, which readers of the paths hold.
+    pub fn srcu(&self) -> &Srcu {
+        // SAFETY: `Srcu` is a transparent wrapper of an initialised
+        // `srcu_struct`, which the head keeps until torn down.
+        unsafe { &*(&raw mut (*self.as_raw()).srcu).cast::<Srcu>() }
+    }
+
+    fn list(&self) -> &SrcuList<MpathDevice> {
+        // SAFETY: `dev_list` is an initialised list of `mpath_device`s kept
+        // as `SrcuList` requires (see the type invariant and `delete_device`).
+        unsafe { SrcuList::from_raw(&raw mut (*self.as_raw()).dev_list) }
+    }
+
+    fn lock(&self) -> &Lock<(), MutexBackend> {
+        // SAFETY: `lock` is an initialised mutex that lives as long as `self`.
+        unsafe { Lock::from_raw(&raw mut (*self.as_raw()).lock) }
+    }
+
+    fn requeue_lock(&self) -> &Lock<(), SpinLockIrqBackend> {
+        // SAFETY: `requeue_lock` is an initialised spinlock that lives as
+        // long as `self`.
+        unsafe { Lock::from_raw(&raw mut (*self.as_raw()).requeue_lock) }
+    }
+
+    /// Returns the cache of the path last chosen on `node`.
+    pub fn current_path(&self, node: NodeId) -> &SrcuPtr<MpathDevice> {
+        // SAFETY: `current_path` has `MAX_NUMNODES` entries and `NodeId` is
+        // below that; each is a path pointer kept as `SrcuPtr` requires.
+        unsafe {
+            let slot = (&raw mut (*self.as_raw()).current_path)
+                .cast::<*mut bindings::mpath_device>()
+                .add(node.index());
+            SrcuPtr::from_raw(slot.cast())
+        }
+    }
+
+    /// Returns the policy in force.
+    pub fn iopolicy(&self) -> IoPolicy {
+        // SAFETY: By the type invariant `iopolicy` points to the driver's
+        // storage, which it writes with `WRITE_ONCE`.
+        let raw = unsafe { Atomic::<i32>::from_ptr((*self.as_raw()).iopolicy) }.load(Relaxed);
+        IoPolicy::from_raw(raw).unwrap_or(IoPolicy::Numa)
+    }
+
+    /// Takes a reference; false if the head is already going away.
+    pub fn get(&self) -> bool {
+        // SAFETY: `ref` is an initialised refcount, accessed atomically.
+        let count = unsafe { Atomic::<i32>::from_ptr(&raw mut (*self.as_raw()).ref_.refs.counter) };
+        let mut old = count.load(Relaxed);
+        while old > 0 {
+            match count.cmpxchg(old, old + 1, Relaxed) {
+                Ok(_) => return true,
+                Err(now) => old = now,
+            }
+        }
+        false
+    }
+
+    /// Drops a reference; the last one completes `released`.
+    pub fn put(&self) {
+        // SAFETY: `ref` is an initialised refcount.
+        if unsafe { bindings::refcount_dec_and_test(&raw mut (*self.as_raw()).ref_) } {
+            // SAFETY: `released` is initialised.
+            unsafe { bindings::complete_all(&raw mut (*self.as_raw()).released) };
+        }
+    }
+
+    /// Returns the paths for one selection under `guard`.
+    pub fn path_set<'g>(&'g self, guard: &'g Guard<'g>) -> HeadPaths<'g> {
+        HeadPaths { head: self, guard }
+    }
+
+    /// Chooses the path for one I/O issued on the current node with the
+    /// policy in force (C's `mpath_find_path`).
+    pub fn find_path<'g>(&'g self, guard: &'g Guard<'g>) -> Option<&'g MpathDevice> {
+        self.iopolicy()
+            .select(&self.path_set(guard), NodeId::current())
+    }
+
+    /// Returns whether the head has no path.
+    pub fn is_empty(&self) -> bool {
+        self.list().is_empty()
+    }
+
+    /// Adds `dev` at the end of the path list.
+    ///
+    /// # Safety
+    ///
+    /// `dev` stays valid until [`MpathHead::delete_device`] returned for
+    /// it; `disk` and `nr_active` (if not NULL) outlive it likewise.
+    pub unsafe fn add_device(
+        &self,
+        dev: &MpathDevice,
+        disk: *mut bindings::gendisk,
+        numa_node: i32,
+        nr_active: *mut bindings::atomic_t,
+    ) -> Result {
+        let _guard = self.lock().lock();
+        let raw = dev.as_raw();
+        // SAFETY: `raw` is valid; a path not yet on a head is the driver's
+        // alone, and we hold the head's lock.
+        unsafe {
+            if !(*raw).mpath_head.is_null() {
+                return Err(EINVAL);
+            }
+            (*raw).mpath_head = self.as_raw();
+            (*raw).disk = disk;
+            (*raw).numa_node = NodeId::new(numa_node).map_or(numa::NUMA_NO_NODE, NodeId::as_raw);
+            (*raw).nr_active = nr_active;
+            // INVARIANT: The path points to this head and stays valid until
+            // deleted, by the safety requirements.
+            self.list().push_back(dev);
+        }
+        Ok(())
+    }
+
+    /// Removes `dev` from the list and every node's cache, waiting for the
+    /// readers that might still use it. Returns whether no path is left.
+    ///
+    /// On return nothing can reach `dev`; the driver may free it.
+    pub fn delete_device(&self, dev: &MpathDevice) -> Result<bool> {
+        let guard = self.lock().lock();
+        // SAFETY: `dev` is valid; its head is only changed under this lock.
+        if unsafe { (*dev.as_raw()).mpath_head } != self.as_raw() {
+            return Err(EINVAL);
+        }
+        // SAFETY: We hold the lock and `dev` is on this list.
+        unsafe { self.list().remove(dev) };
+        let empty = self.list().is_empty();
+        // Readers that found `dev` on the list, and may cache it, finish.
+        self.srcu().synchronize();
+        if self.clear_current_path(dev) {
+            // Readers that loaded it from a cache finish too.
+            self.srcu().synchronize();
+        }
+        // SAFETY: `dev` is unreachable now; the field is ours again.
+        unsafe { (*dev.as_raw()).mpath_head = core::ptr::null_mut() };
+        drop(guard);
+        Ok(empty)
+    }
+
+    /// Forgets `dev` in every node's cache; returns whether it was cached.
+    pub fn clear_current_path(&self, dev: &MpathDevice) -> bool {
+        let mut cleared = false;
+        for node in numa::possible_nodes() {
+            cleared |= self.current_path(node).clear_if(dev);
+        }
+        cleared
+    }
+
+    /// Forgets every node's cached path.
+    pub fn clear_paths(&self) {
+        for node in numa::possible_nodes() {
+            self.current_path(node).clear();
+        }
+    }
+
+    /// Takes every bio waiting for a path.
+    fn take_requeued(&self) -> BioList {
+        let _guard = self.requeue_lock().lock();
+        // SAFETY: `requeue_list` is an initialised list of owned bios,
+        // protected by the lock we hold.
+        unsafe { BioList::from_raw(&raw mut (*self.as_raw()).requeue_list) }.take_all()
+    }
+
+    /// Resubmits every queued bio from a work item on kblockd.
+    pub fn kick_requeue(&self) {
+        // SAFETY: The work is initialised and runs `requeue_work`, which
+        // only needs the head, alive until `uninit` cancels the work.
+        unsafe { bindings::kblockd_schedule_work(&raw mut (*self.as_raw()).requeue_work) };
+    }
+}
+
+/// The work function of `requeue_work`: resubmits every queued bio.
+///
+/// # Safety
+///
+/// Called by the workqueue with the `requeue_work` of a set-up head.
+unsafe extern "C" fn requeue_work(work: *mut bindings::work_struct) {
+    // SAFETY: `work` is the `requeue_work` field of a set-up head.
+    let head =
+        unsafe { MpathHead::from_raw(container_of!(work, bindings::mpath_head, requeue_work)) };
+    for bio in head.take_requeued() {
+        bio.submit();
+    }
+}
+
+/// A head's paths and per-node cache, seen under one SRCU read guard.
+pub struct HeadPaths<'g> {
+    head: &'g MpathHead,
+    guard: &'g Guard<'g>,
+}
+
+impl<'g> PathSet<'g> for HeadPaths<'g> {
+    type Path = MpathDevice;
+    type Iter = Iter<'g, MpathDevice>;
+
+    fn paths(&self) -> Self::Iter {
+        self.head.list().iter(self.guard)
+    }
+
+    fn cached(&self, node: NodeId) -> Option<&'g MpathDevice> {
+        self.head.current_path(node).get(self.guard)
+    }
+
+    fn set_cached(&self, node: NodeId, path: &'g MpathDevice) {
+        // SAFETY: `path` came from the list under `guard`: `delete_device`
+        // waits for this reader before clearing caches, so `path` stays
+        // valid until it is cleared and a grace period has passed.
+        unsafe { self.head.current_path(node).set(Some(path)) };
+    }
+}

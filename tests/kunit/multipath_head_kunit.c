@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite for heads and paths through the C API, the way a C driver
+ * uses them: paths embedded in the driver's objects, a template of
+ * callbacks, the policy stored by the driver.
+ */
+
+#include <kunit/test.h>
+#include <linux/atomic.h>
+#include <linux/errno.h>
+#include <linux/multipath.h>
+#include <linux/preempt.h>
+#include <linux/slab.h>
+
+struct fake_path {
+	struct mpath_device mdev;
+	char name;
+	bool disabled;
+	atomic_t depth;
+};
+
+struct fake_head {
+	struct mpath_head head;
+	int iopolicy;
+	struct fake_path paths[4];
+};
+
+static bool fake_is_disabled(struct mpath_device *dev)
+{
+	return container_of(dev, struct fake_path, mdev)->disabled;
+}
+
+static const struct mpath_head_template fake_template = {
+	.is_disabled = fake_is_disabled,
+};
+
+static struct fake_head *fake_head(struct kunit *test, int npaths, int policy)
+{
+	struct fake_head *fh;
+	int i;
+
+	fh = kunit_kzalloc(test, sizeof(*fh), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fh);
+	fh->iopolicy = policy;
+	KUNIT_ASSERT_EQ(test, mpath_head_init(&fh->head, &fake_template, &fh->iopolicy), 0);
+	for (i = 0; i < npaths; i++) {
+		fh->paths[i].name = 'A' + i;
+		fh->paths[i].mdev.access_state = MPATH_STATE_OPTIMIZED;
+		KUNIT_ASSERT_EQ(test, mpath_add_device(&fh->paths[i].mdev, &fh->head, NULL,
+						       NUMA_NO_NODE, &fh->paths[i].depth), 0);
+	}
+	return fh;
+}
+
+static void fake_head_free(struct kunit *test, struct fake_head *fh)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(fh->paths); i++)
+		mpath_delete_device(&fh->paths[i].mdev);
+	KUNIT_EXPECT_TRUE(test, mpath_head_devices_empty(&fh->head));
+	mpath_head_uninit(&fh->head);
+}
+
+static void set_states(struct fake_head *fh, const char *states)
+{
+	int i;
+
+	for (i = 0; states[i]; i++)
+		WRITE_ONCE(fh->paths[i].mdev.access_state,
+			   states[i] == 'o' ? MPATH_STATE_OPTIMIZED :
+			   states[i] == 'n' ? MPATH_STATE_NONOPTIMIZED :
+			   MPATH_STATE_OTHER);
+	mpath_clear_paths(&fh->head);
+}
+
+/* The names of @n paths chosen in a row on this CPU's node. */
+static void choose(struct fake_head *fh, int n, char *out)
+{
+	struct mpath_device *dev;
+	int i, idx;
+
+	migrate_disable();
+	for (i = 0; i < n; i++) {
+		idx = srcu_read_lock(&fh->head.srcu);
+		dev = mpath_find_path(&fh->head);
+		out[i] = dev ? container_of(dev, struct fake_path, mdev)->name : '-';
+		srcu_read_unlock(&fh->head.srcu, idx);
+	}
+	migrate_enable();
+	out[n] = '\0';
+}
+
+static void head_init_checks_arguments(struct kunit *test)
+{
+	struct mpath_head *head = kunit_kzalloc(test, sizeof(*head), GFP_KERNEL);
+	int policy = MPATH_IOPOLICY_NUMA;
+
+	KUNIT_ASSERT_NOT_NULL(test, head);
+	KUNIT_EXPECT_EQ(test, mpath_head_init(head, NULL, &policy), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mpath_head_init(head, &fake_template, NULL), -EINVAL);
+	KUNIT_ASSERT_EQ(test, mpath_head_init(head, &fake_template, &policy), 0);
+	KUNIT_EXPECT_TRUE(test, mpath_head_devices_empty(head));
+	mpath_head_uninit(head);
+}
+
+static void add_and_delete_paths(struct kunit *test)
+{
+	struct fake_head *fh = fake_head(test, 3, MPATH_IOPOLICY_NUMA);
+
+	KUNIT_EXPECT_FALSE(test, mpath_head_devices_empty(&fh->head));
+	/* A path is on one head at most. */
+	KUNIT_EXPECT_EQ(test, mpath_add_device(&fh->paths[0].mdev, &fh->head, NULL,
+					       NUMA_NO_NODE, NULL), -EINVAL);
+	KUNIT_EXPECT_PTR_EQ(test, fh->paths[1].mdev.mpath_head, &fh->head);
+	KUNIT_EXPECT_FALSE(test, mpath_delete_device(&fh->paths[1].mdev));
+	KUNIT_EXPECT_NULL(test, fh->paths[1].mdev.mpath_head);
+	KUNIT_EXPECT_FALSE(test, mpath_delete_device(&fh->paths[0].mdev));
+	KUNIT_EXPECT_TRUE(test, mpath_delete_device(&fh->paths[2].mdev));
+	KUNIT_EXPECT_TRUE(test, mpath_head_devices_empty(&fh->head));
+	/* Deleting a path on no head does nothing. */
+	KUNIT_EXPECT_FALSE(test, mpath_delete_device(&fh->paths[2].mdev));
+	/* And it can be added again. */
+	KUNIT_EXPECT_EQ(test, mpath_add_device(&fh->paths[2].mdev, &fh->head, NULL,
+					       NUMA_NO_NODE, NULL), 0);
+	fake_head_free(test, fh);
+}
+
+static void round_robin_through_c(struct kunit *test)
+{
+	struct fake_head *fh = fake_head(test, 3, MPATH_IOPOLICY_RR);
+	char seq[8];
+
+	set_states(fh, "ono");
+	choose(fh, 6, seq);
+	KUNIT_EXPECT_STREQ(test, seq, "ACACAC");
+
+	/* A disabled path is skipped, a non-optimized one is the fallback. */
+	fh->paths[2].disabled = true;
+	set_states(fh, "nno");
+	choose(fh, 4, seq);
+	KUNIT_EXPECT_STREQ(test, seq, "ABAB");
+	fake_head_free(test, fh);
+}
+
+static void deleted_path_is_never_chosen(struct kunit *test)
+{
+	struct fake_head *fh = fake_head(test, 2, MPATH_IOPOLICY_NUMA);
+	char seq[4];
+
+	choose(fh, 1, seq);
+	KUNIT_EXPECT_STREQ(test, seq, "A");
+	/* A is cached on this node; deleting it clears the cache. */
+	KUNIT_EXPECT_FALSE(test, mpath_delete_device(&fh->paths[0].mdev));
+	KUNIT_EXPECT_FALSE(test, mpath_clear_current_path(&fh->paths[0].mdev));
+	choose(fh, 3, seq);
+	KUNIT_EXPECT_STREQ(test, seq, "BBB");
+	/* B is cached now, somewhere. */
+	KUNIT_EXPECT_TRUE(test, mpath_clear_current_path(&fh->paths[1].mdev));
+	KUNIT_EXPECT_FALSE(test, mpath_clear_current_path(&fh->paths[1].mdev));
+	fake_head_free(test, fh);
+}
+
+static void queue_depth_reads_driver_counters(struct kunit *test)
+{
+	struct fake_head *fh = fake_head(test, 3, MPATH_IOPOLICY_QD);
+	char seq[4];
+
+	atomic_set(&fh->paths[0].depth, 5);
+	atomic_set(&fh->paths[1].depth, 2);
+	atomic_set(&fh->paths[2].depth, 3);
+	choose(fh, 1, seq);
+	KUNIT_EXPECT_STREQ(test, seq, "B");
+	atomic_set(&fh->paths[2].depth, 0);
+	choose(fh, 1, seq);
+	KUNIT_EXPECT_STREQ(test, seq, "C");
+	fake_head_free(test, fh);
+}
+
+static void policy_change_takes_effect(struct kunit *test)
+{
+	struct fake_head *fh = fake_head(test, 2, MPATH_IOPOLICY_NUMA);
+	char seq[8];
+
+	choose(fh, 3, seq);
+	KUNIT_EXPECT_STREQ(test, seq, "AAA");
+	WRITE_ONCE(fh->iopolicy, MPATH_IOPOLICY_RR);
+	mpath_clear_paths(&fh->head);
+	choose(fh, 4, seq);
+	KUNIT_EXPECT_STREQ(test, seq, "ABAB");
+	fake_head_free(test, fh);
+}
+
+static int record_path(struct mpath_device *dev, void *data)
+{
+	*(char *)data = container_of(dev, struct fake_path, mdev)->name;
+	return 42;
+}
+
+static void call_for_device_uses_the_chosen_path(struct kunit *test)
+{
+	struct fake_head *fh = fake_head(test, 2, MPATH_IOPOLICY_NUMA);
+	char seen = '-';
+
+	set_states(fh, "no");
+	KUNIT_EXPECT_EQ(test, mpath_call_for_device(&fh->head, record_path, &seen), 42);
+	KUNIT_EXPECT_EQ(test, seen, 'B');
+	set_states(fh, "xx");
+	seen = '-';
+	KUNIT_EXPECT_EQ(test, mpath_call_for_device(&fh->head, record_path, &seen),
+			-EWOULDBLOCK);
+	KUNIT_EXPECT_EQ(test, seen, '-');
+	KUNIT_EXPECT_EQ(test, mpath_call_for_device(&fh->head, NULL, NULL), -EINVAL);
+	fake_head_free(test, fh);
+}
+
+static void head_references(struct kunit *test)
+{
+	struct fake_head *fh = fake_head(test, 0, MPATH_IOPOLICY_NUMA);
+
+	KUNIT_EXPECT_TRUE(test, mpath_get_head(&fh->head));
+	KUNIT_EXPECT_TRUE(test, mpath_get_head(&fh->head));
+	mpath_put_head(&fh->head);
+	mpath_put_head(&fh->head);
+	/* uninit drops the last reference and returns. */
+	mpath_head_uninit(&fh->head);
+}
+
+static struct kunit_case mpath_head_cases[] = {
+	KUNIT_CASE(head_init_checks_arguments),
+	KUNIT_CASE(add_and_delete_paths),
+	KUNIT_CASE(round_robin_through_c),
+	KUNIT_CASE(deleted_path_is_never_chosen),
+	KUNIT_CASE(queue_depth_reads_driver_counters),
+	KUNIT_CASE(policy_change_takes_effect),
+	KUNIT_CASE(call_for_device_uses_the_chosen_path),
+	KUNIT_CASE(head_references),
+	{}
+};
+
+static struct kunit_suite mpath_head_suite = {
+	.name = "libmultipath_head",
+	.test_cases = mpath_head_cases,
+};
+
+kunit_test_suite(mpath_head_suite);
+
+MODULE_DESCRIPTION("KUnit tests for libmultipath heads and paths");
+MODULE_LICENSE("GPL");
