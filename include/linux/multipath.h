@@ -63,6 +63,9 @@ enum mpath_access_state {
 	MPATH_STATE_OTHER,
 };
 
+/* Set on every bio libmultipath sends to a path. */
+#define REQ_MPATH			REQ_DRV
+
 /* Bits of &struct mpath_device.flags. */
 #define MPATH_DEVICE_SYSFS_ATTR_LINK	0
 
@@ -125,7 +128,9 @@ struct mpath_head_template {
  * @requeue_no_usable_path_cnt: bios queued because no path was usable.
  * @fail_no_avail_path_cnt: bios failed because no path was available.
  * @flags: MPATH_HEAD_* bits.
- * @disk: the head's bio-based disk.
+ * @disk: the head's bio-based disk, from mpath_alloc_head_disk().
+ * @partition_scan_work: scans the head disk's partitions once it is added.
+ * @parent: the parent device of the head disk in sysfs; may be NULL.
  * @mpdt: the driver's template.
  * @current_path: per NUMA node, the path last chosen.
  *
@@ -145,6 +150,8 @@ struct mpath_head {
 	atomic_long_t		fail_no_avail_path_cnt;
 	unsigned long		flags;
 	struct gendisk		*disk;
+	struct work_struct	partition_scan_work;
+	struct device		*parent;
 	const struct mpath_head_template *mpdt;
 	struct mpath_device __rcu *current_path[MAX_NUMNODES];
 };
@@ -282,5 +289,61 @@ void mpath_clear_paths(struct mpath_head *head);
  * @head: the head.
  */
 void mpath_synchronize(struct mpath_head *head);
+
+/**
+ * mpath_alloc_head_disk() - allocate the head's bio-based disk
+ * @head: a head set up by mpath_head_init(), without a disk.
+ * @lim: the head disk's queue limits (usually stacking limits), or NULL
+ *	for stacking limits.
+ * @numa_node: where to allocate, or NUMA_NO_NODE.
+ * @name: the disk's name, such as "nvme0n1".
+ *
+ * The disk holds a reference to the head until it is released.  It is not
+ * visible before the first path goes live (mpath_device_set_live()).
+ *
+ * Return: 0, -EBUSY if the head has a disk, or a negative errno.
+ */
+int mpath_alloc_head_disk(struct mpath_head *head, struct queue_limits *lim,
+			  int numa_node, const char *name);
+
+/**
+ * mpath_device_set_live() - a path is ready for I/O
+ * @dev: a path of a head with a disk.
+ *
+ * Adds the head disk on the first call, refreshes every online node's
+ * cached path if @dev is optimized, and resubmits queued bios.
+ *
+ * Return: 0, or the error of adding the disk.
+ */
+int mpath_device_set_live(struct mpath_device *dev);
+
+/**
+ * mpath_remove_disk() - remove the head disk from the system
+ * @head: the head.
+ *
+ * Queued and new bios fail from now on.  The disk stays allocated until
+ * mpath_put_disk().
+ */
+void mpath_remove_disk(struct mpath_head *head);
+
+/**
+ * mpath_put_disk() - release the head disk
+ * @head: the head, its disk removed or never added.
+ */
+void mpath_put_disk(struct mpath_head *head);
+
+/**
+ * mpath_kick_requeue() - resubmit the bios waiting for a path
+ * @head: the head.
+ *
+ * Call after a path became usable (access state change, reconnection).
+ */
+void mpath_kick_requeue(struct mpath_head *head);
+
+/*
+ * For the library's own use: the block_bio_remap trace event of a bio
+ * sent to a path.
+ */
+void mpath_trace_bio_remap(struct bio *bio, dev_t dev, sector_t sector);
 
 #endif /* _LINUX_MULTIPATH_H */

@@ -8,6 +8,7 @@
 //! conventions (raw pointers, negative errno) and the safe types of the
 //! crate.
 
+pub mod disk;
 pub mod head;
 pub mod iopolicy;
 pub mod path;

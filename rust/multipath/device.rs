@@ -70,6 +70,18 @@ impl MpathDevice {
         Some(unsafe { MpathHead::from_raw(head) })
     }
 
+    /// Returns the whole-disk block device of the path's own disk.
+    pub fn bdev(&self) -> Option<&kernel::block::BlockDevice> {
+        // SAFETY: `disk` is written before the path is published and
+        // outlives it (see `MpathHead::add_device`).
+        let disk = unsafe { (*self.as_raw()).disk };
+        if disk.is_null() {
+            return None;
+        }
+        // SAFETY: A valid disk's `part0` lives as long as the disk.
+        Some(unsafe { kernel::block::BlockDevice::from_raw((*disk).part0) })
+    }
+
     fn template(&self) -> Option<&bindings::mpath_head_template> {
         self.head().map(MpathHead::template)
     }

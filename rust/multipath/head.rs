@@ -32,6 +32,7 @@ use kernel::{
     sync::{
         atomic::{
             Atomic,
+            Full,
             Relaxed, //
         },
         lock::{
@@ -127,6 +128,13 @@ impl MpathHead {
                 c"mpath_head.requeue_work".as_char_ptr(),
                 static_lock_class!().as_ptr(),
             );
+            bindings::init_work_with_key(
+                &raw mut (*ptr).partition_scan_work,
+                Some(partition_scan_work),
+                false,
+                c"mpath_head.partition_scan_work".as_char_ptr(),
+                static_lock_class!().as_ptr(),
+            );
             bindings::init_completion(&raw mut (*ptr).released);
             (*ptr).ref_.refs.counter = 1;
             (*ptr).mpdt = mpdt;
@@ -149,8 +157,7 @@ impl MpathHead {
         head.put();
         // SAFETY: `released` is initialised.
         unsafe { bindings::wait_for_completion(&raw mut (*ptr).released) };
-        // SAFETY: The work is initialised; nothing queues it any more.
-        unsafe { bindings::cancel_work_sync(&raw mut (*ptr).requeue_work) };
+        head.flush_works();
         drop(head.take_requeued());
         head.srcu().synchronize();
         // SAFETY: No reader is left and nothing uses the head any more.
@@ -179,7 +186,7 @@ impl MpathHead {
         unsafe { SrcuList::from_raw(&raw mut (*self.as_raw()).dev_list) }
     }
 
-    fn lock(&self) -> &Lock<(), MutexBackend> {
+    pub(crate) fn lock(&self) -> &Lock<(), MutexBackend> {
         // SAFETY: `lock` is an initialised mutex that lives as long as `self`.
         unsafe { Lock::from_raw(&raw mut (*self.as_raw()).lock) }
     }
@@ -188,6 +195,129 @@ impl MpathHead {
         // SAFETY: `requeue_lock` is an initialised spinlock that lives as
         // long as `self`.
         unsafe { Lock::from_raw(&raw mut (*self.as_raw()).requeue_lock) }
+    }
+
+    /// Returns the head disk, or NULL.
+    pub(crate) fn raw_disk(&self) -> *mut bindings::gendisk {
+        // SAFETY: `disk` is only written under the head's lock by
+        // `alloc_disk` and `put_disk`, which the driver serialises with I/O.
+        unsafe { (*self.as_raw()).disk }
+    }
+
+    pub(crate) fn set_raw_disk(&self, disk: *mut bindings::gendisk) {
+        // SAFETY: See `raw_disk`.
+        unsafe { (*self.as_raw()).disk = disk };
+    }
+
+    /// Returns the device number of the head disk, or 0.
+    pub(crate) fn disk_devt(&self) -> u32 {
+        let disk = self.raw_disk();
+        if disk.is_null() {
+            return 0;
+        }
+        // SAFETY: The disk is valid and its `part0` lives as long.
+        unsafe { (*(*disk).part0).bd_dev }
+    }
+
+    /// Returns the driver's parent device for the head disk, or NULL.
+    pub(crate) fn raw_parent(&self) -> *mut bindings::device {
+        // SAFETY: Set by the driver before the disk is added, then constant.
+        unsafe { (*self.as_raw()).parent }
+    }
+
+    fn flags(&self) -> &Atomic<usize> {
+        // SAFETY: `flags` is valid and aligned, and only changed with atomic
+        // bit operations, by C and Rust alike.
+        unsafe { Atomic::<usize>::from_ptr(&raw mut (*self.as_raw()).flags) }
+    }
+
+    /// Returns whether `MPATH_HEAD_*` bit `bit` is set.
+    pub fn test_flag(&self, bit: u32) -> bool {
+        self.flags().load(Relaxed) & (1 << bit) != 0
+    }
+
+    fn update_flag(&self, bit: u32, set: bool) -> bool {
+        let mask = 1usize << bit;
+        let mut old = self.flags().load(Relaxed);
+        loop {
+            let new = if set { old | mask } else { old & !mask };
+            match self.flags().cmpxchg(old, new, Full) {
+                Ok(_) => return old & mask != 0,
+                Err(now) => old = now,
+            }
+        }
+    }
+
+    /// Sets bit `bit`; returns whether it was set before.
+    pub fn test_and_set_flag(&self, bit: u32) -> bool {
+        self.update_flag(bit, true)
+    }
+
+    /// Clears bit `bit`; returns whether it was set before.
+    pub fn test_and_clear_flag(&self, bit: u32) -> bool {
+        self.update_flag(bit, false)
+    }
+
+    /// Clears bit `bit`.
+    pub fn clear_flag(&self, bit: u32) {
+        self.update_flag(bit, false);
+    }
+
+    fn counter(&self, counter: *mut bindings::atomic_long_t) -> &Atomic<i64> {
+        // SAFETY: The counter is a valid, aligned field of the head, only
+        // accessed atomically.
+        unsafe { Atomic::<i64>::from_ptr((&raw mut (*counter).counter).cast()) }
+    }
+
+    /// Counts a bio queued because no path was usable.
+    pub(crate) fn count_requeue(&self) {
+        // SAFETY: Taking the address of a field of a valid head.
+        let counter = unsafe { &raw mut (*self.as_raw()).requeue_no_usable_path_cnt };
+        self.counter(counter).fetch_add(1, Relaxed);
+    }
+
+    /// Counts a bio failed because no path was available.
+    pub(crate) fn count_fail(&self) {
+        // SAFETY: Taking the address of a field of a valid head.
+        let counter = unsafe { &raw mut (*self.as_raw()).fail_no_avail_path_cnt };
+        self.counter(counter).fetch_add(1, Relaxed);
+    }
+
+    /// Returns how many bios were queued because no path was usable.
+    pub fn requeue_count(&self) -> i64 {
+        // SAFETY: Taking the address of a field of a valid head.
+        self.counter(unsafe { &raw mut (*self.as_raw()).requeue_no_usable_path_cnt })
+            .load(Relaxed)
+    }
+
+    /// Returns how many bios failed because no path was available.
+    pub fn fail_count(&self) -> i64 {
+        // SAFETY: Taking the address of a field of a valid head.
+        self.counter(unsafe { &raw mut (*self.as_raw()).fail_no_avail_path_cnt })
+            .load(Relaxed)
+    }
+
+    /// Queues `bio` until a path is usable.
+    pub(crate) fn requeue(&self, bio: kernel::block::bio::Bio) {
+        let _guard = self.requeue_lock().lock();
+        // SAFETY: `requeue_list` is an initialised list of owned bios,
+        // protected by the lock we hold.
+        unsafe { BioList::from_raw(&raw mut (*self.as_raw()).requeue_list) }.push(bio);
+    }
+
+    pub(crate) fn schedule_partition_scan(&self) {
+        // SAFETY: The work is initialised and only needs the head, which
+        // outlives it (`flush_works` runs before teardown).
+        unsafe { bindings::kblockd_schedule_work(&raw mut (*self.as_raw()).partition_scan_work) };
+    }
+
+    /// Waits for the head's work items.
+    pub(crate) fn flush_works(&self) {
+        // SAFETY: Both works are initialised.
+        unsafe {
+            bindings::flush_work(&raw mut (*self.as_raw()).partition_scan_work);
+            bindings::flush_work(&raw mut (*self.as_raw()).requeue_work);
+        }
     }
 
     /// Returns the cache of the path last chosen on `node`.
@@ -351,6 +481,23 @@ unsafe extern "C" fn requeue_work(work: *mut bindings::work_struct) {
     for bio in head.take_requeued() {
         bio.submit();
     }
+}
+
+/// The work function of `partition_scan_work`.
+///
+/// # Safety
+///
+/// Called by the workqueue with the `partition_scan_work` of a set-up head.
+unsafe extern "C" fn partition_scan_work(work: *mut bindings::work_struct) {
+    // SAFETY: `work` is the `partition_scan_work` field of a set-up head.
+    let head = unsafe {
+        MpathHead::from_raw(container_of!(
+            work,
+            bindings::mpath_head,
+            partition_scan_work
+        ))
+    };
+    head.scan_partitions();
 }
 
 /// A head's paths and per-node cache, seen under one SRCU read guard.

@@ -14,12 +14,31 @@
 // Used by the statics that `#[kunit_tests]` emits.
 #![feature(used_with_arg)]
 
+use kernel::prelude::*;
+
 pub mod c_api;
 pub mod device;
+pub mod disk;
 pub mod head;
+pub mod head_ref;
+#[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]
+mod io_tests;
 pub mod iopolicy;
 pub mod path;
 pub mod selector;
+mod submit;
+
+/// The module of this crate's `#[vtable]` implementations: the library is
+/// built in, so there is no module to pin.
+pub struct LocalModule;
+
+impl kernel::ModuleMetadata for LocalModule {
+    const NAME: &'static CStr = c"libmultipath";
+    // SAFETY: Built-in code has a NULL `THIS_MODULE`, which
+    // `try_module_get` and `module_put` accept.
+    const THIS_MODULE: kernel::ThisModule =
+        unsafe { kernel::ThisModule::from_ptr(core::ptr::null_mut()) };
+}
 
 pub use device::MpathDevice;
 pub use head::MpathHead;

@@ -289,6 +289,36 @@ impl<T: Operations> GenDisk<T> {
         self.disk.as_ptr()
     }
 
+    /// Gives up the handle without removing or releasing the disk; returns
+    /// the pointer for [`GenDisk::from_raw`]. Whether the disk was added is
+    /// for the caller to remember.
+    pub fn into_raw(self) -> *mut bindings::gendisk {
+        let disk = self.as_raw();
+        core::mem::forget(self);
+        disk
+    }
+
+    /// Takes back a handle given up with [`GenDisk::into_raw`].
+    ///
+    /// # Safety
+    ///
+    /// `disk` came from `into_raw` of a `GenDisk<T>`, is not owned by
+    /// another handle, and `added` says whether it is added now.
+    pub unsafe fn from_raw(disk: *mut bindings::gendisk, added: bool) -> Self {
+        // INVARIANT: By the safety requirements.
+        Self {
+            // SAFETY: `into_raw` never returns NULL.
+            disk: unsafe { NonNull::new_unchecked(disk) },
+            added,
+            _t: PhantomData,
+        }
+    }
+
+    /// Returns the device number of the whole disk.
+    pub fn devt(&self) -> u32 {
+        self.part0().devt()
+    }
+
     /// Returns the driver data.
     pub fn data(&self) -> <T::Data as ForeignOwnable>::Borrowed<'_> {
         // SAFETY: By the type invariant `private_data` came from

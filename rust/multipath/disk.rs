@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The head's bio-based disk: allocation, going live, removal, release.
+//!
+//! The disk (C's `head->disk`) holds a [`HeadRef`], dropped when the last
+//! reference to the disk goes. `MPATH_HEAD_DISK_LIVE` says whether it is
+//! added; bios are only queued while it is.
+
+use crate::{
+    device::MpathDevice,
+    head::MpathHead,
+    head_ref::HeadRef,
+    path::PathInfo,
+    selector::find_path, //
+};
+use core::mem::ManuallyDrop;
+use kernel::{
+    bindings,
+    block::{
+        bio::Bio,
+        bio_disk::{
+            GenDisk,
+            GenDiskBuilder,
+            Operations, //
+        },
+    },
+    device::Device,
+    numa::{
+        self,
+        NodeId, //
+    },
+    prelude::*,
+};
+
+/// The operations of a head disk.
+pub struct HeadOps;
+
+#[vtable]
+impl Operations for HeadOps {
+    type Data = HeadRef;
+
+    fn submit_bio(head: &MpathHead, bio: Bio) {
+        head.submit_bio(bio);
+    }
+}
+
+impl MpathHead {
+    /// Borrows the head disk, if allocated; `added` says whether it is
+    /// added now. The handle must not be dropped: the head owns the disk.
+    fn disk_handle(&self, added: bool) -> Option<ManuallyDrop<GenDisk<HeadOps>>> {
+        let disk = self.raw_disk();
+        // SAFETY: `disk` came from `GenDisk::<HeadOps>::into_raw` in
+        // `alloc_disk`; the handle is never dropped, so ownership stays
+        // with the head.
+        (!disk.is_null()).then(|| ManuallyDrop::new(unsafe { GenDisk::from_raw(disk, added) }))
+    }
+
+    /// Allocates the head disk (C's `mpath_alloc_head_disk`).
+    pub fn alloc_disk(
+        &self,
+        lim: Option<&bindings::queue_limits>,
+        numa_node: i32,
+        name: &CStr,
+    ) -> Result {
+        let _guard = self.lock().lock();
+        if !self.raw_disk().is_null() {
+            return Err(EBUSY);
+        }
+        let name = name.to_str().map_err(|_| EINVAL)?;
+        let head = HeadRef::new(self).ok_or(ENODEV)?;
+        let mut builder = GenDiskBuilder::new().suppress_partition_scan();
+        if let Some(lim) = lim {
+            *builder.limits_mut() = *lim;
+        }
+        if let Some(node) = NodeId::new(numa_node) {
+            builder = builder.numa_node(node);
+        }
+        let disk = builder.build::<HeadOps>(fmt!("{name}"), head)?;
+        self.set_raw_disk(disk.into_raw());
+        Ok(())
+    }
+
+    /// Sets the head disk's capacity in 512-byte sectors, as the driver
+    /// learns it from its paths.
+    pub fn set_capacity(&self, sectors: u64) -> Result {
+        let disk = self.disk_handle(false).ok_or(ENODEV)?;
+        disk.set_capacity_sectors(sectors);
+        Ok(())
+    }
+
+    /// Marks `dev` ready for I/O (C's `mpath_device_set_live`).
+    pub fn set_live(&self, dev: &MpathDevice) -> Result {
+        let Some(mut disk) = self.disk_handle(false) else {
+            return Err(ENODEV);
+        };
+        if !self.test_and_set_flag(bindings::MPATH_HEAD_DISK_LIVE) {
+            let parent = self.raw_parent();
+            // SAFETY: The driver's parent device outlives the head disk.
+            let parent = (!parent.is_null()).then(|| unsafe { Device::from_raw(parent) });
+            if let Err(e) = disk.add(parent) {
+                self.clear_flag(bindings::MPATH_HEAD_DISK_LIVE);
+                return Err(e);
+            }
+            self.schedule_partition_scan();
+        }
+
+        {
+            let _guard = self.lock().lock();
+            if dev.is_optimized() {
+                let srcu = self.srcu().read_lock();
+                let set = self.path_set(&srcu);
+                for node in numa::online_nodes() {
+                    find_path(&set, node, self.iopolicy());
+                }
+            }
+        }
+        self.srcu().synchronize();
+        self.kick_requeue();
+        Ok(())
+    }
+
+    /// Scans the head disk's partitions, from `partition_scan_work`.
+    pub(crate) fn scan_partitions(&self) {
+        if let Some(disk) = self.disk_handle(true) {
+            // The scan was suppressed when the disk was added; an error is
+            // the block layer's to report.
+            let _ = disk.scan_partitions();
+        }
+    }
+
+    /// Removes the head disk from the system (C's `mpath_remove_disk`).
+    pub fn remove_disk(&self) {
+        if !self.test_and_clear_flag(bindings::MPATH_HEAD_DISK_LIVE) {
+            return;
+        }
+        // Bios that found the disk live are on the requeue list now; the
+        // requeue work fails them all, since the disk is not live.
+        self.srcu().synchronize();
+        self.kick_requeue();
+        if let Some(mut disk) = self.disk_handle(true) {
+            disk.remove();
+        }
+    }
+
+    /// Releases the head disk (C's `mpath_put_disk`).
+    pub fn put_disk(&self) {
+        self.remove_disk();
+        let disk = self.raw_disk();
+        if disk.is_null() {
+            return;
+        }
+        self.kick_requeue();
+        self.flush_works();
+        self.set_raw_disk(core::ptr::null_mut());
+        // SAFETY: `disk` came from `into_raw` in `alloc_disk`, is removed
+        // and no longer reachable through the head: this handle owns it.
+        drop(unsafe { GenDisk::<HeadOps>::from_raw(disk, false) });
+    }
+}

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit tests of I/O through a head disk: two memory-backed path disks on
+//! one store, real bios through the block layer, data checked.
+
+#[kernel::prelude::kunit_tests(libmultipath_io)]
+mod cases {
+    use crate::{
+        MpathDevice,
+        MpathHead, //
+    };
+    use kernel::{
+        bindings,
+        block::{
+            bio_disk::GenDisk,
+            mem_disk::{self, MemDisk, Store},
+        },
+        prelude::*,
+        sync::{
+            atomic::{Atomic, Relaxed},
+            Arc, Completion,
+        },
+        types::Opaque,
+        workqueue::{self, impl_has_work, new_work, Work, WorkItem},
+    };
+
+    /// A path as a Rust driver would embed it.
+    #[repr(C)]
+    struct TestPath {
+        mdev: Opaque<bindings::mpath_device>,
+        disabled: Atomic<u32>,
+        available: Atomic<u32>,
+        disk: GenDisk<MemDisk>,
+    }
+
+    fn test_path(dev: *mut bindings::mpath_device) -> &'static TestPath {
+        // SAFETY: Every path of these tests is the `mdev` of a `TestPath`
+        // that outlives the head's use of it.
+        unsafe {
+            &*kernel::container_of!(dev.cast::<Opaque<bindings::mpath_device>>(), TestPath, mdev)
+        }
+    }
+
+    /// The template's `is_disabled`.
+    ///
+    /// # Safety
+    ///
+    /// `dev` is the `mdev` of a live `TestPath`.
+    unsafe extern "C" fn is_disabled(dev: *mut bindings::mpath_device) -> bool {
+        test_path(dev).disabled.load(Relaxed) != 0
+    }
+
+    /// The template's `available_path`.
+    ///
+    /// # Safety
+    ///
+    /// `dev` is the `mdev` of a live `TestPath`.
+    unsafe extern "C" fn available_path(dev: *mut bindings::mpath_device) -> bool {
+        test_path(dev).available.load(Relaxed) != 0
+    }
+
+    static TEMPLATE: bindings::mpath_head_template = bindings::mpath_head_template {
+        is_disabled: Some(is_disabled),
+        is_optimized: None,
+        available_path: Some(available_path),
+    };
+
+    struct Rig {
+        head: KBox<Opaque<bindings::mpath_head>>,
+        policy: KBox<Opaque<c_int>>,
+        paths: KVec<KBox<TestPath>>,
+    }
+
+    // SAFETY: The rig is only shared with a work item that uses the head
+    // and the paths' atomics, which are thread-safe.
+    unsafe impl Send for Rig {}
+    // SAFETY: See above.
+    unsafe impl Sync for Rig {}
+
+    impl Rig {
+        fn new(name: &CStr, policy: c_int) -> Result<Self> {
+            let store = Store::new(512)?;
+            let mut paths = KVec::new();
+            for i in 0..2 {
+                let disk = mem_disk::build_on(fmt!("{}p{i}", name.to_str()?), store.clone(), None)?;
+                let path = TestPath {
+                    mdev: Opaque::zeroed(),
+                    disabled: Atomic::new(0),
+                    available: Atomic::new(1),
+                    disk,
+                };
+                paths.push(KBox::new(path, GFP_KERNEL)?, GFP_KERNEL)?;
+            }
+            let rig = Self {
+                head: KBox::new(Opaque::uninit(), GFP_KERNEL)?,
+                policy: KBox::new(Opaque::new(policy), GFP_KERNEL)?,
+                paths,
+            };
+            // SAFETY: The head memory is ours; the template is static and
+            // the policy lives in the rig, which outlives the head.
+            unsafe { MpathHead::init(rig.head.get(), &TEMPLATE, rig.policy.get())? };
+            let head = rig.head();
+            head.alloc_disk(None, -1, name)?;
+            head.set_capacity(512)?;
+            for path in rig.paths.iter() {
+                let dev = rig.dev(path);
+                // SAFETY: The path and its disk live in the rig until
+                // `drop` deletes the path.
+                unsafe { head.add_device(dev, path.disk.as_raw(), -1, core::ptr::null_mut())? };
+                // SAFETY: The state is written as the driver would.
+                unsafe {
+                    (*dev.as_raw()).access_state =
+                        bindings::mpath_access_state_MPATH_STATE_OPTIMIZED
+                };
+                head.set_live(dev)?;
+            }
+            Ok(rig)
+        }
+
+        fn head(&self) -> &MpathHead {
+            // SAFETY: Set up in `new`, torn down in `drop`.
+            unsafe { MpathHead::from_raw(self.head.get()) }
+        }
+
+        fn dev(&self, path: &TestPath) -> &MpathDevice {
+            // SAFETY: `mdev` is a valid path that lives in the rig.
+            unsafe { MpathDevice::from_raw(path.mdev.get()) }
+        }
+
+        fn bios(&self, i: usize) -> u32 {
+            self.paths[i].disk.data().bios()
+        }
+
+        fn set_usable(&self, i: usize, usable: bool) {
+            self.paths[i].disabled.store(u32::from(!usable), Relaxed);
+            self.head().clear_paths();
+        }
+
+        fn round_trips(&self, count: u64) -> Result<bool> {
+            for i in 0..count {
+                if !mem_disk::round_trip(self.head().disk_devt(), 8 * i, 1, i as u8)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+    }
+
+    impl Drop for Rig {
+        fn drop(&mut self) {
+            let head = self.head();
+            for path in self.paths.iter() {
+                let _ = head.delete_device(self.dev(path));
+            }
+            head.put_disk();
+            // SAFETY: No path is left and nothing uses the head any more.
+            unsafe { MpathHead::uninit(self.head.get()) };
+        }
+    }
+
+    /// After a short sleep, makes path 1 usable, or removes the head disk.
+    #[pin_data]
+    struct Later {
+        rig: *const Rig,
+        remove: bool,
+        #[pin]
+        done: Completion,
+        #[pin]
+        work: Work<Later>,
+    }
+
+    /// Waits for its [`Later`] to have run when dropped, so that the rig it
+    /// uses outlives it whatever the test does.
+    struct LaterHandle(Arc<Later>);
+
+    impl Drop for LaterHandle {
+        fn drop(&mut self) {
+            self.0.done.wait_for_completion();
+        }
+    }
+
+    // SAFETY: `rig` is only used while the test waits for the I/O that the
+    // work unblocks, so the rig outlives it; `Rig` is `Sync`.
+    unsafe impl Send for Later {}
+    // SAFETY: See above.
+    unsafe impl Sync for Later {}
+
+    impl_has_work! {
+        impl HasWork<Self> for Later { self.work }
+    }
+
+    impl WorkItem for Later {
+        type Pointer = Arc<Later>;
+
+        fn run(this: Arc<Later>) {
+            // SAFETY: See `Send` above.
+            let rig = unsafe { &*this.rig };
+            // SAFETY: Plain sleep in process context.
+            unsafe { bindings::msleep(100) };
+            if this.remove {
+                rig.head().remove_disk();
+            } else {
+                rig.set_usable(1, true);
+                rig.head().kick_requeue();
+            }
+            this.done.complete_all();
+        }
+    }
+
+    fn later(rig: &Rig, remove: bool) -> Result<LaterHandle> {
+        let work = Arc::pin_init(
+            pin_init!(Later {
+                rig,
+                remove,
+                done <- Completion::new(),
+                work <- new_work!("libmultipath_io::later"),
+            }),
+            GFP_KERNEL,
+        )?;
+        let _ = workqueue::system_unbound().enqueue(work.clone());
+        Ok(LaterHandle(work))
+    }
+
+    #[test]
+    fn round_robin_spreads_io_over_both_paths() -> Result {
+        let rig = Rig::new(
+            c"rmpa",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_RR as c_int,
+        )?;
+        assert!(rig.round_trips(8)?);
+        assert!(rig.bios(0) >= 4 && rig.bios(1) >= 4);
+        assert_eq!(rig.head().requeue_count(), 0);
+        Ok(())
+    }
+
+    #[test]
+    fn io_fails_over_to_the_usable_path() -> Result {
+        let rig = Rig::new(
+            c"rmpb",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_NUMA as c_int,
+        )?;
+        rig.set_usable(0, false);
+        let before = rig.bios(0);
+        assert!(rig.round_trips(4)?);
+        assert_eq!(rig.bios(0), before);
+        assert!(rig.bios(1) >= 8);
+        // And back.
+        rig.set_usable(0, true);
+        rig.set_usable(1, false);
+        let before = rig.bios(1);
+        assert!(rig.round_trips(2)?);
+        assert_eq!(rig.bios(1), before);
+        Ok(())
+    }
+
+    #[test]
+    fn io_waits_for_a_path_and_completes() -> Result {
+        let rig = Rig::new(
+            c"rmpc",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_QD as c_int,
+        )?;
+        rig.set_usable(0, false);
+        rig.set_usable(1, false);
+        let _later = later(&rig, false)?;
+        assert!(rig.round_trips(1)?);
+        assert!(rig.head().requeue_count() >= 1);
+        assert_eq!(rig.head().fail_count(), 0);
+        Ok(())
+    }
+
+    #[test]
+    fn io_fails_without_an_available_path() -> Result {
+        let rig = Rig::new(
+            c"rmpd",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_NUMA as c_int,
+        )?;
+        for path in rig.paths.iter() {
+            path.available.store(0, Relaxed);
+        }
+        rig.set_usable(0, false);
+        rig.set_usable(1, false);
+        assert!(mem_disk::round_trip(rig.head().disk_devt(), 0, 1, 1).is_err());
+        assert!(rig.head().fail_count() >= 1);
+        Ok(())
+    }
+
+    #[test]
+    fn removal_fails_queued_io() -> Result {
+        let rig = Rig::new(
+            c"rmpe",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_NUMA as c_int,
+        )?;
+        rig.set_usable(0, false);
+        rig.set_usable(1, false);
+        let _later = later(&rig, true)?;
+        assert!(mem_disk::round_trip(rig.head().disk_devt(), 0, 1, 1).is_err());
+        assert!(rig.head().requeue_count() >= 1);
+        Ok(())
+    }
+}

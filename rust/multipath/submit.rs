@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Bio submission on a head: to the chosen path, to the requeue list when
+//! no path is usable but one may come back, or failed.
+
+use crate::{
+    head::MpathHead,
+    path::PathSet, //
+};
+use kernel::{
+    bindings,
+    block::bio::{
+        Bio,
+        BioFlag,
+        ReqFlags, //
+    },
+    sync::srcu::Guard,
+};
+
+impl MpathHead {
+    /// Handles one bio submitted to the head disk.
+    pub(crate) fn submit_bio(&self, bio: Bio) {
+        let Some(mut bio) = bio.split_to_limits() else {
+            return;
+        };
+        let srcu = self.srcu().read_lock();
+        if let Some(bdev) = self.find_path(&srcu).and_then(|dev| dev.bdev()) {
+            let sector = bio.sector();
+            bio.set_dev(bdev);
+            bio.set_flag(BioFlag::REMAPPED);
+            bio.set_opf_flags(ReqFlags::DRV);
+            // SAFETY: The bio and the head disk are valid; the trace event
+            // only records them.
+            unsafe { bindings::mpath_trace_bio_remap(bio.as_ptr(), self.disk_devt(), sector) };
+            bio.submit();
+        } else if self.available_path(&srcu) {
+            // Queued inside the read-side section, so that a remover that
+            // synchronises and then kicks the requeue work sees it.
+            self.count_requeue();
+            self.requeue(bio);
+        } else {
+            self.count_fail();
+            bio.io_error();
+        }
+    }
+
+    /// Returns whether a bio without a usable path should wait: the disk is
+    /// live and some path may come back, or queue-if-no-path is set.
+    pub(crate) fn available_path(&self, srcu: &Guard<'_>) -> bool {
+        if !self.test_flag(bindings::MPATH_HEAD_DISK_LIVE) {
+            return false;
+        }
+        if let Some(available) = self.template().available_path {
+            let set = self.path_set(srcu);
+            // SAFETY: The driver's callback takes any of its live paths;
+            // the paths are valid under `srcu`.
+            if set.paths().any(|dev| unsafe { available(dev.as_raw()) }) {
+                return true;
+            }
+        }
+        self.test_flag(bindings::MPATH_HEAD_QUEUE_IF_NO_PATH)
+    }
+}
