@@ -28,7 +28,7 @@ timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
 	-accel tcg -cpu max -smp 2 -m 2G \
 	-nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$kernel" "${initrd[@]}" \
-	-append "console=ttyS0 no5lvl panic=-1 oops=panic kunit_shutdown=reboot numa=fake=2:10,20,20,10 $*" \
+	-append "console=ttyS0 no5lvl panic=-1 oops=panic numa=fake=2:10,20,20,10 $*" \
 	</dev/null >"$out" 2>&1
 rc=$?
 set -e

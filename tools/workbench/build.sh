@@ -42,11 +42,14 @@ find "$BUILD/lib/multipath" -name '*.o' -delete 2>/dev/null || true
 blog=$LOGS/build.log
 log "building bzImage (log: $blog)"
 start=$(date +%s)
-if ! "${KMAKE[@]}" CLIPPY=1 bzImage >"$blog" 2>&1; then
+if ! "${KMAKE[@]}" CLIPPY=1 bzImage modules >"$blog" 2>&1; then
 	tail -n 60 "$blog" >&2
 	log "build failed"
 	exit 1
 fi
+rm -rf "$CACHE/modroot"
+"${KMAKE[@]}" INSTALL_MOD_PATH="$CACHE/modroot" INSTALL_MOD_STRIP=1 DEPMOD=true \
+	modules_install >>"$blog" 2>&1
 log "built in $(($(date +%s) - start)) s"
 # Our objects were rebuilt above, so their warnings are in the log. Any
 # warning at all fails: one in a kernel file can only come from our

@@ -32,13 +32,24 @@ done
 run=$LOGS/kunit-$(date +%Y%m%d-%H%M%S).log
 log "booting the KUnit kernel (console log: $run)"
 start=$(date +%s)
-bash "$WB/boot.sh" "$run" "$KUNIT_TIMEOUT" ${KUNIT_ARGS:-}
+bash "$WB/boot.sh" "$run" "$KUNIT_TIMEOUT" kunit_shutdown=reboot ${KUNIT_ARGS:-}
 rc=$?
 ln -sf "$(basename "$run")" "$LOGS/kunit-latest.log"
 log "guest ran for $(($(date +%s) - start)) s"
 
+# Multipath scenarios: real topologies booted with the scenario initramfs.
+bash "$WB/initramfs.sh" >/dev/null
+scenarios=()
+for spec in "sample_scsi:scsi_debug.add_host=2 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=64"; do
+	name=${spec%%:*}
+	slog=$LOGS/scenario-$name-$(date +%Y%m%d-%H%M%S).log
+	log "scenario $name (console log: $slog)"
+	bash "$WB/scenario.sh" "$name" "$slog" ${spec#*:}
+	scenarios+=(--scenario "$name=$slog" --boot "scenario-$name=$?")
+done
+
 python3 "$WB/report.py" --work "$WORK" "${gates[@]/#/--gate=}" \
-	--boot "kunit=$rc" --ktap "$run" \
+	--boot "kunit=$rc" --ktap "$run" "${scenarios[@]}" \
 	--expect-suite libmultipath_iopolicy --expect-suite libmultipath_c_api \
 	--expect-suite rust_kernel_numa --expect-suite rust_doctests_kernel \
 	--expect-suite rust_block_bio_disk --expect-suite libmultipath_selector --expect-suite rust_sync_srcu_list --expect-suite libmultipath_head --expect-suite libmultipath_io

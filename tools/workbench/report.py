@@ -46,6 +46,24 @@ def kernel_reports(path):
     return found
 
 
+def scenario_checks(path, name):
+    """Return the CHECK results of a scenario log and whether it ended."""
+    checks, ended = [], False
+    try:
+        f = open(path, errors="replace")
+    except OSError:
+        return checks, ended
+    with f:
+        for line in f:
+            text = TIMESTAMP.sub("", line.strip())
+            m = re.match(r"CHECK (\S+) (PASS|FAIL)", text)
+            if m:
+                checks.append((m.group(1), m.group(2) == "PASS"))
+            elif re.match(r"SCENARIO-END %s rc=" % re.escape(name), text):
+                ended = True
+    return checks, ended
+
+
 def ktap_cases(work, path):
     """Parse a console log with kunit.py and yield (suite, case, status)."""
     kunit = os.path.join(work, "tools/testing/kunit/kunit.py")
@@ -79,6 +97,8 @@ def main():
     ap.add_argument("--boot", action="append", default=[])
     ap.add_argument("--ktap", action="append", default=[])
     ap.add_argument("--expect-suite", action="append", default=[])
+    ap.add_argument("--scenario", action="append", default=[],
+                    help="NAME=LOG: CHECK lines of a scenario's console log")
     args = ap.parse_args()
 
     passed = failed = skipped = 0
@@ -116,6 +136,18 @@ def main():
             else:
                 s[1] += 1
                 record("%s.%s" % (suite, case), False, status)
+        for report in kernel_reports(log):
+            record("kernel report in " + os.path.basename(log), False, report)
+
+    for spec in args.scenario:
+        name, _, log = spec.partition("=")
+        checks, ended = scenario_checks(log, name)
+        for check, ok in checks:
+            record("scenario %s.%s" % (name, check), ok)
+        print("%-40s %d passed, %d failed" % ("scenario " + name,
+              sum(ok for _, ok in checks), sum(not ok for _, ok in checks)))
+        if not ended:
+            record("scenario " + name, False, "did not finish (hang or crash)")
         for report in kernel_reports(log):
             record("kernel report in " + os.path.basename(log), False, report)
 

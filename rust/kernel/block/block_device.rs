@@ -38,6 +38,20 @@ impl BlockDevice {
         self.0.get()
     }
 
+    /// Returns the size in 512-byte sectors.
+    pub fn nr_sectors(&self) -> u64 {
+        // SAFETY: By the type invariant the device is valid.
+        unsafe { bindings::bdev_nr_sectors(self.as_raw()) }
+    }
+
+    /// Returns the disk the device belongs to (C's `bd_disk`), which lives
+    /// at least as long as the device.
+    pub fn disk_raw(&self) -> *mut bindings::gendisk {
+        // SAFETY: By the type invariant the device is valid; `bd_disk` is
+        // set when it is created and never changes.
+        unsafe { (*self.as_raw()).bd_disk }
+    }
+
     /// Returns the device number (C's `bd_dev`).
     pub fn devt(&self) -> u32 {
         // SAFETY: By the type invariant the struct is valid; `bd_dev` is set

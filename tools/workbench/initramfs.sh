@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the scenario initramfs: busybox, fio (with the libraries ldd
+# lists), the modules of the test kernel, /init and the scenario scripts.
+# Prints the path of the gzipped cpio archive.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+root=$CACHE/initramfs/root
+out=$CACHE/initramfs/initramfs.cpio.gz
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,usr/bin,lib,lib64,proc,sys,dev,tmp,etc,scenarios}
+# The kernel opens /dev/console for init before devtmpfs is mounted.
+mknod -m 600 "$root/dev/console" c 5 1
+
+cp /bin/busybox "$root/bin/busybox"
+for tool in /usr/bin/fio; do
+	cp "$tool" "$root/usr/bin/"
+	ldd "$tool" | awk '/=>/ { print $3 } /^[ \t]*\/lib/ { print $1 }' | while read -r lib; do
+		[ -f "$lib" ] || continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+done
+cp -a "$CACHE/modroot/lib/modules" "$root/lib/" 2>/dev/null || true
+install -m 0755 "$REPO/tools/testing/multipath/init" "$root/init"
+cp "$REPO"/tools/testing/multipath/scenarios/*.sh "$root/scenarios/"
+
+(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$out.tmp"
+mv "$out.tmp" "$out"
+echo "$out"
