@@ -158,7 +158,8 @@ mod cases {
         }
     }
 
-    /// After a short sleep, makes path 1 usable, or removes the head disk.
+    /// Once a bio waits for a path, makes path 1 usable, or removes the head
+    /// disk.
     #[pin_data]
     struct Later {
         rig: *const Rig,
@@ -195,8 +196,15 @@ mod cases {
         fn run(this: Arc<Later>) {
             // SAFETY: See `Send` above.
             let rig = unsafe { &*this.rig };
-            // SAFETY: Plain sleep in process context.
-            unsafe { bindings::msleep(100) };
+            // Act once the test's bio is waiting on the requeue list (or
+            // after 10 s, when the test will fail on its own).
+            for _ in 0..1000 {
+                if rig.head().requeue_count() > 0 {
+                    break;
+                }
+                // SAFETY: Plain sleep in process context.
+                unsafe { bindings::msleep(10) };
+            }
             if this.remove {
                 rig.head().remove_disk();
             } else {
