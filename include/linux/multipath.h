@@ -179,6 +179,37 @@ int mpath_set_iopolicy(const char *val, int *iopolicy);
 int mpath_get_iopolicy(char *buf, int iopolicy);
 
 /**
+ * mpath_iopolicy_show() - print the policy in force on a head
+ * @head: the head.
+ * @buf: a sysfs buffer of PAGE_SIZE bytes.
+ *
+ * Return: the number of bytes written ("round-robin\n", ...).
+ */
+ssize_t mpath_iopolicy_show(struct mpath_head *head, char *buf);
+
+/**
+ * mpath_iopolicy_store() - change the policy in force on a head
+ * @head: the head.
+ * @buf: a policy name, as a sysfs store receives it.
+ *
+ * Stores the new policy in the driver's storage, then does what
+ * mpath_iopolicy_changed() does.
+ *
+ * Return: 0, or -EINVAL (nothing changed) if @buf names no policy.
+ */
+int mpath_iopolicy_store(struct mpath_head *head, const char *buf);
+
+/**
+ * mpath_iopolicy_changed() - apply a policy change made in driver storage
+ * @head: a head whose &mpath_head.iopolicy storage was just written (for
+ *	NVMe, every head of the subsystem).
+ *
+ * Forgets every node's cached path and resubmits queued bios, so that the
+ * next I/O chooses with the new policy.
+ */
+void mpath_iopolicy_changed(struct mpath_head *head);
+
+/**
  * mpath_head_init() - set up an embedded head
  * @head: the head, zeroed or not.
  * @mpdt: the driver's template; must outlive the head.

@@ -340,6 +340,22 @@ impl MpathHead {
         IoPolicy::from_raw(raw).unwrap_or(IoPolicy::Numa)
     }
 
+    /// Changes the policy in force: stores it in the driver's storage, then
+    /// applies it with [`MpathHead::iopolicy_changed`].
+    pub fn set_iopolicy(&self, policy: IoPolicy) {
+        // SAFETY: By the type invariant `iopolicy` points to the driver's
+        // storage, read with `READ_ONCE` semantics.
+        unsafe { Atomic::<i32>::from_ptr((*self.as_raw()).iopolicy) }.store(policy as i32, Relaxed);
+        self.iopolicy_changed();
+    }
+
+    /// Applies a policy change: every node chooses again on its next I/O,
+    /// and queued bios are resubmitted.
+    pub fn iopolicy_changed(&self) {
+        self.clear_paths();
+        self.kick_requeue();
+    }
+
     /// Takes a reference; false if the head is already going away.
     pub fn get(&self) -> bool {
         // SAFETY: `ref` is an initialised refcount, accessed atomically.

@@ -11,6 +11,7 @@
 #include <linux/multipath.h>
 #include <linux/preempt.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 struct fake_path {
 	struct mpath_device mdev;
@@ -191,6 +192,51 @@ static void policy_change_takes_effect(struct kunit *test)
 	fake_head_free(test, fh);
 }
 
+static void iopolicy_store_and_show(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"", "\n", "round-robin\n\n", "RR", "numa ", " numa", "queue",
+	};
+	struct fake_head *fh = fake_head(test, 2, MPATH_IOPOLICY_NUMA);
+	char *buf, *overlong;
+	char seq[8];
+	int i;
+
+	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	overlong = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, overlong);
+
+	KUNIT_EXPECT_EQ(test, mpath_iopolicy_show(&fh->head, buf), 5);
+	KUNIT_EXPECT_STREQ(test, buf, "numa\n");
+	choose(fh, 2, seq);
+	KUNIT_EXPECT_STREQ(test, seq, "AA");
+
+	/* A store changes the driver's storage and forgets cached paths. */
+	KUNIT_EXPECT_EQ(test, mpath_iopolicy_store(&fh->head, "round-robin\n"), 0);
+	KUNIT_EXPECT_EQ(test, fh->iopolicy, MPATH_IOPOLICY_RR);
+	KUNIT_EXPECT_FALSE(test, mpath_clear_current_path(&fh->paths[0].mdev));
+	choose(fh, 4, seq);
+	KUNIT_EXPECT_STREQ(test, seq, "ABAB");
+	KUNIT_EXPECT_EQ(test, mpath_iopolicy_show(&fh->head, buf), 12);
+	KUNIT_EXPECT_STREQ(test, buf, "round-robin\n");
+
+	/* Bad input is -EINVAL and changes nothing. */
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, mpath_iopolicy_store(&fh->head, bad[i]), -EINVAL,
+				    "input \"%s\"", bad[i]);
+		KUNIT_EXPECT_EQ(test, fh->iopolicy, MPATH_IOPOLICY_RR);
+	}
+	KUNIT_EXPECT_EQ(test, mpath_iopolicy_store(&fh->head, NULL), -EINVAL);
+	memset(overlong, 'q', PAGE_SIZE - 1);
+	KUNIT_EXPECT_EQ(test, mpath_iopolicy_store(&fh->head, overlong), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fh->iopolicy, MPATH_IOPOLICY_RR);
+
+	KUNIT_EXPECT_EQ(test, mpath_iopolicy_store(&fh->head, "queue-depth"), 0);
+	KUNIT_EXPECT_EQ(test, fh->iopolicy, MPATH_IOPOLICY_QD);
+	fake_head_free(test, fh);
+}
+
 static int record_path(struct mpath_device *dev, void *data)
 {
 	*(char *)data = container_of(dev, struct fake_path, mdev)->name;
@@ -233,6 +279,7 @@ static struct kunit_case mpath_head_cases[] = {
 	KUNIT_CASE(deleted_path_is_never_chosen),
 	KUNIT_CASE(queue_depth_reads_driver_counters),
 	KUNIT_CASE(policy_change_takes_effect),
+	KUNIT_CASE(iopolicy_store_and_show),
 	KUNIT_CASE(call_for_device_uses_the_chosen_path),
 	KUNIT_CASE(head_references),
 	{}

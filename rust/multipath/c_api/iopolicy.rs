@@ -3,11 +3,15 @@
 //! C entry points: I/O policy names.
 
 use kernel::{
+    bindings,
     page::PAGE_SIZE,
     prelude::*, //
 };
 
-use crate::IoPolicy;
+use crate::{
+    IoPolicy,
+    MpathHead, //
+};
 
 /// Parses the I/O policy name `val` into `*iopolicy`.
 ///
@@ -58,6 +62,60 @@ pub unsafe extern "C" fn mpath_get_iopolicy(buf: *mut c_char, iopolicy: c_int) -
         Ok(len) => len,
         Err(e) => e.to_errno(),
     }
+}
+
+/// Prints the policy in force on a head (C's `mpath_iopolicy_show`).
+///
+/// # Safety
+///
+/// `head` is a set-up head and `buf` is valid for writes of `PAGE_SIZE`
+/// bytes.
+#[export]
+pub unsafe extern "C" fn mpath_iopolicy_show(
+    head: *mut bindings::mpath_head,
+    buf: *mut c_char,
+) -> isize {
+    // SAFETY: By the safety requirements.
+    let policy = unsafe { MpathHead::from_raw(head) }.iopolicy();
+    // SAFETY: By the safety requirements.
+    unsafe { mpath_get_iopolicy(buf, policy as c_int) as isize }
+}
+
+/// Changes the policy in force on a head (C's `mpath_iopolicy_store`).
+///
+/// # Safety
+///
+/// `head` is a set-up head; `buf` is NULL or a NUL-terminated string.
+#[export]
+pub unsafe extern "C" fn mpath_iopolicy_store(
+    head: *mut bindings::mpath_head,
+    buf: *const c_char,
+) -> c_int {
+    if buf.is_null() {
+        return EINVAL.to_errno();
+    }
+    // SAFETY: `buf` is a NUL-terminated string, by the safety requirements.
+    let name = unsafe { CStr::from_char_ptr(buf) };
+    match IoPolicy::parse(name.to_bytes()) {
+        Ok(policy) => {
+            // SAFETY: By the safety requirements.
+            unsafe { MpathHead::from_raw(head) }.set_iopolicy(policy);
+            0
+        }
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// Applies a policy change made in driver storage (C's
+/// `mpath_iopolicy_changed`).
+///
+/// # Safety
+///
+/// `head` is a set-up head.
+#[export]
+pub unsafe extern "C" fn mpath_iopolicy_changed(head: *mut bindings::mpath_head) {
+    // SAFETY: By the safety requirements.
+    unsafe { MpathHead::from_raw(head) }.iopolicy_changed()
 }
 
 /// Copies `text` and a newline into `page`, returning the length written.
