@@ -41,7 +41,32 @@ unsafe impl Send for MpathDevice {}
 // SAFETY: See above.
 unsafe impl Sync for MpathDevice {}
 
+impl Default for MpathDevice {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl MpathDevice {
+    /// Creates a path on no head, to embed in a driver's path object.
+    pub const fn new() -> Self {
+        // Zero is a path on no head: `mpath_head` NULL.
+        Self(Opaque::zeroed())
+    }
+
+    /// Sets the access state, as the driver learns it (C drivers write the
+    /// field with `WRITE_ONCE`); call [`MpathHead::clear_paths`] after.
+    pub fn set_access_state(&self, state: AccessState) {
+        let raw = match state {
+            AccessState::Optimized => bindings::mpath_access_state_MPATH_STATE_OPTIMIZED,
+            AccessState::NonOptimized => bindings::mpath_access_state_MPATH_STATE_NONOPTIMIZED,
+            AccessState::Other => bindings::mpath_access_state_MPATH_STATE_OTHER,
+        };
+        // SAFETY: The field is valid, aligned and only accessed atomically.
+        unsafe { Atomic::<u32>::from_ptr(&raw mut (*self.as_raw()).access_state) }
+            .store(raw, Relaxed);
+    }
+
     /// Borrows the C path at `ptr`.
     ///
     /// # Safety

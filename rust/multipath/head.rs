@@ -401,7 +401,9 @@ impl MpathHead {
     /// # Safety
     ///
     /// `dev` stays valid until [`MpathHead::delete_device`] returned for
-    /// it; `disk` and `nr_active` (if not NULL) outlive it likewise.
+    /// it; `disk` and `nr_active` (if not NULL) outlive it likewise. On a
+    /// head set up with [`Template::<T>::table()`](crate::Template::table),
+    /// `dev` is embedded in a `T::Path`.
     pub unsafe fn add_device(
         &self,
         dev: &MpathDevice,

@@ -6,8 +6,11 @@
 #[kernel::prelude::kunit_tests(libmultipath_io)]
 mod cases {
     use crate::{
+        AccessState,
         MpathDevice,
-        MpathHead, //
+        MpathHead,
+        MpathHeadTemplate,
+        Template, //
     };
     use kernel::{
         bindings,
@@ -25,45 +28,29 @@ mod cases {
     };
 
     /// A path as a Rust driver would embed it.
-    #[repr(C)]
     struct TestPath {
-        mdev: Opaque<bindings::mpath_device>,
+        mdev: MpathDevice,
         disabled: Atomic<u32>,
         available: Atomic<u32>,
         disk: GenDisk<MemDisk>,
     }
+    crate::impl_has_mpath_device!(TestPath, mdev);
 
-    fn test_path(dev: *mut bindings::mpath_device) -> &'static TestPath {
-        // SAFETY: Every path of these tests is the `mdev` of a `TestPath`
-        // that outlives the head's use of it.
-        unsafe {
-            &*kernel::container_of!(dev.cast::<Opaque<bindings::mpath_device>>(), TestPath, mdev)
+    /// The driver's template.
+    struct TestDriver;
+
+    #[vtable]
+    impl MpathHeadTemplate for TestDriver {
+        type Path = TestPath;
+
+        fn is_disabled(path: &TestPath) -> bool {
+            path.disabled.load(Relaxed) != 0
+        }
+
+        fn available_path(path: &TestPath) -> bool {
+            path.available.load(Relaxed) != 0
         }
     }
-
-    /// The template's `is_disabled`.
-    ///
-    /// # Safety
-    ///
-    /// `dev` is the `mdev` of a live `TestPath`.
-    unsafe extern "C" fn is_disabled(dev: *mut bindings::mpath_device) -> bool {
-        test_path(dev).disabled.load(Relaxed) != 0
-    }
-
-    /// The template's `available_path`.
-    ///
-    /// # Safety
-    ///
-    /// `dev` is the `mdev` of a live `TestPath`.
-    unsafe extern "C" fn available_path(dev: *mut bindings::mpath_device) -> bool {
-        test_path(dev).available.load(Relaxed) != 0
-    }
-
-    static TEMPLATE: bindings::mpath_head_template = bindings::mpath_head_template {
-        is_disabled: Some(is_disabled),
-        is_optimized: None,
-        available_path: Some(available_path),
-    };
 
     struct Rig {
         head: KBox<Opaque<bindings::mpath_head>>,
@@ -84,7 +71,7 @@ mod cases {
             for i in 0..2 {
                 let disk = mem_disk::build_on(fmt!("{}p{i}", name.to_str()?), store.clone(), None)?;
                 let path = TestPath {
-                    mdev: Opaque::zeroed(),
+                    mdev: MpathDevice::new(),
                     disabled: Atomic::new(0),
                     available: Atomic::new(1),
                     disk,
@@ -98,21 +85,24 @@ mod cases {
             };
             // SAFETY: The head memory is ours; the template is static and
             // the policy lives in the rig, which outlives the head.
-            unsafe { MpathHead::init(rig.head.get(), &TEMPLATE, rig.policy.get())? };
+            unsafe {
+                MpathHead::init(
+                    rig.head.get(),
+                    Template::<TestDriver>::table(),
+                    rig.policy.get(),
+                )?
+            };
             let head = rig.head();
             head.alloc_disk(None, -1, name)?;
             head.set_capacity(512)?;
             for path in rig.paths.iter() {
-                let dev = rig.dev(path);
-                // SAFETY: The path and its disk live in the rig until
-                // `drop` deletes the path.
-                unsafe { head.add_device(dev, path.disk.as_raw(), -1, core::ptr::null_mut())? };
-                // SAFETY: The state is written as the driver would.
+                // SAFETY: The path (a `TestPath`) and its disk live in the
+                // rig until `drop` deletes the path.
                 unsafe {
-                    (*dev.as_raw()).access_state =
-                        bindings::mpath_access_state_MPATH_STATE_OPTIMIZED
+                    head.add_device(&path.mdev, path.disk.as_raw(), -1, core::ptr::null_mut())?
                 };
-                head.set_live(dev)?;
+                path.mdev.set_access_state(AccessState::Optimized);
+                head.set_live(&path.mdev)?;
             }
             Ok(rig)
         }
@@ -120,11 +110,6 @@ mod cases {
         fn head(&self) -> &MpathHead {
             // SAFETY: Set up in `new`, torn down in `drop`.
             unsafe { MpathHead::from_raw(self.head.get()) }
-        }
-
-        fn dev(&self, path: &TestPath) -> &MpathDevice {
-            // SAFETY: `mdev` is a valid path that lives in the rig.
-            unsafe { MpathDevice::from_raw(path.mdev.get()) }
         }
 
         fn bios(&self, i: usize) -> u32 {
@@ -150,7 +135,7 @@ mod cases {
         fn drop(&mut self) {
             let head = self.head();
             for path in self.paths.iter() {
-                let _ = head.delete_device(self.dev(path));
+                let _ = head.delete_device(&path.mdev);
             }
             head.put_disk();
             // SAFETY: No path is left and nothing uses the head any more.

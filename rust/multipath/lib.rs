@@ -27,6 +27,7 @@ pub mod iopolicy;
 pub mod path;
 pub mod selector;
 mod submit;
+pub mod template;
 
 /// The module of this crate's `#[vtable]` implementations: the library is
 /// built in, so there is no module to pin.
@@ -47,4 +48,9 @@ pub use path::{
     AccessState,
     PathInfo,
     PathSet, //
+};
+pub use template::{
+    HasMpathDevice,
+    MpathHeadTemplate,
+    Template, //
 };

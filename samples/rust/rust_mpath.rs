@@ -21,8 +21,11 @@ use kernel::{
     types::Opaque, //
 };
 use multipath::{
+    AccessState,
     MpathDevice,
-    MpathHead, //
+    MpathHead,
+    MpathHeadTemplate,
+    Template, //
 };
 
 module! {
@@ -52,54 +55,43 @@ module! {
 }
 
 /// One path: the libmultipath path embedded with the opened SCSI disk.
-#[repr(C)]
 struct Path {
-    mdev: Opaque<bindings::mpath_device>,
+    mdev: MpathDevice,
     bdev: OpenBlockDevice,
 }
+multipath::impl_has_mpath_device!(Path, mdev);
 
-fn path_of(dev: *mut bindings::mpath_device) -> *const Path {
-    // SAFETY: Every path of this sample is the `mdev` of a `Path`.
-    unsafe { container_of!(dev.cast::<Opaque<bindings::mpath_device>>(), Path, mdev) }
-}
-
-/// Returns the state of the SCSI device behind a path.
-fn scsi_state(dev: *mut bindings::mpath_device) -> bindings::scsi_device_state {
-    // SAFETY: The path lives while the head uses it, and its disk is an sd
-    // disk, whose parent device is the `sdev_gendev` of a `scsi_device`.
-    unsafe {
-        let disk = (*path_of(dev)).bdev.bdev().disk_raw();
-        let parent = (*(*disk).part0).bd_device.parent;
-        let sdev = container_of!(parent, bindings::scsi_device, sdev_gendev);
-        core::ptr::read_volatile(&raw const (*sdev).sdev_state)
+impl Path {
+    /// Returns the state of the SCSI device behind the path.
+    fn scsi_state(&self) -> bindings::scsi_device_state {
+        // SAFETY: The disk is an sd disk, alive while the path holds it open;
+        // its parent device is the `sdev_gendev` of a `scsi_device`.
+        unsafe {
+            let disk = self.bdev.bdev().disk_raw();
+            let parent = (*(*disk).part0).bd_device.parent;
+            let sdev = container_of!(parent, bindings::scsi_device, sdev_gendev);
+            core::ptr::read_volatile(&raw const (*sdev).sdev_state)
+        }
     }
 }
 
-/// The template's `is_disabled`: the SCSI device is not running.
-///
-/// # Safety
-///
-/// `dev` is a path of this sample.
-unsafe extern "C" fn is_disabled(dev: *mut bindings::mpath_device) -> bool {
-    scsi_state(dev) != bindings::scsi_device_state_SDEV_RUNNING
-}
+/// The sample's template: a path is usable while its SCSI device runs.
+struct ScsiPaths;
 
-/// The template's `available_path`: the SCSI device may run again.
-///
-/// # Safety
-///
-/// `dev` is a path of this sample.
-unsafe extern "C" fn available_path(dev: *mut bindings::mpath_device) -> bool {
-    let state = scsi_state(dev);
-    state != bindings::scsi_device_state_SDEV_DEL
-        && state != bindings::scsi_device_state_SDEV_CANCEL
-}
+#[vtable]
+impl MpathHeadTemplate for ScsiPaths {
+    type Path = Path;
 
-static TEMPLATE: bindings::mpath_head_template = bindings::mpath_head_template {
-    is_disabled: Some(is_disabled),
-    is_optimized: None,
-    available_path: Some(available_path),
-};
+    fn is_disabled(path: &Path) -> bool {
+        path.scsi_state() != bindings::scsi_device_state_SDEV_RUNNING
+    }
+
+    fn available_path(path: &Path) -> bool {
+        let state = path.scsi_state();
+        state != bindings::scsi_device_state_SDEV_DEL
+            && state != bindings::scsi_device_state_SDEV_CANCEL
+    }
+}
 
 struct RustMpath {
     head: KBox<Opaque<bindings::mpath_head>>,
@@ -118,11 +110,6 @@ impl RustMpath {
         // SAFETY: Set up in `init`, torn down in `drop`.
         unsafe { MpathHead::from_raw(self.head.get()) }
     }
-
-    fn dev(path: &Path) -> &MpathDevice {
-        // SAFETY: `mdev` is valid for as long as the path.
-        unsafe { MpathDevice::from_raw(path.mdev.get()) }
-    }
 }
 
 impl kernel::Module for RustMpath {
@@ -135,7 +122,7 @@ impl kernel::Module for RustMpath {
         let mut paths = KVec::new();
         for devt in devts.into_iter().filter(|d| *d != 0) {
             let path = Path {
-                mdev: Opaque::zeroed(),
+                mdev: MpathDevice::new(),
                 bdev: OpenBlockDevice::open(devt, true)?,
             };
             paths.push(KBox::new(path, GFP_KERNEL)?, GFP_KERNEL)?;
@@ -154,7 +141,7 @@ impl kernel::Module for RustMpath {
         let policy = KBox::new(Opaque::new(module_parameters::iopolicy.value()), GFP_KERNEL)?;
         // SAFETY: The head memory is ours; the template is static and the
         // policy lives as long as the head (both are kept in `this`).
-        unsafe { MpathHead::init(head.get(), &TEMPLATE, policy.get())? };
+        unsafe { MpathHead::init(head.get(), Template::<ScsiPaths>::table(), policy.get())? };
         // From here on, dropping `this` tears everything down.
         let this = Self {
             head,
@@ -165,13 +152,18 @@ impl kernel::Module for RustMpath {
         head.alloc_disk(None, bindings::NUMA_NO_NODE, c"mpatha")?;
         head.set_capacity(sectors)?;
         for path in this.paths.iter() {
-            let dev = Self::dev(path);
-            // SAFETY: The path and its disk live until `drop` deletes it.
+            // SAFETY: The path (a `Path`) and its disk live until `drop`
+            // deletes it.
             unsafe {
-                head.add_device(dev, path.bdev.bdev().disk_raw(), -1, core::ptr::null_mut())?;
-                (*dev.as_raw()).access_state = bindings::mpath_access_state_MPATH_STATE_OPTIMIZED;
-            }
-            head.set_live(dev)?;
+                head.add_device(
+                    &path.mdev,
+                    path.bdev.bdev().disk_raw(),
+                    -1,
+                    core::ptr::null_mut(),
+                )?
+            };
+            path.mdev.set_access_state(AccessState::Optimized);
+            head.set_live(&path.mdev)?;
         }
         pr_info!(
             "mpatha: {} paths, {} sectors, policy {}\n",
@@ -188,7 +180,7 @@ impl Drop for RustMpath {
         let head = self.head();
         head.remove_disk();
         for path in self.paths.iter() {
-            let _ = head.delete_device(Self::dev(path));
+            let _ = head.delete_device(&path.mdev);
         }
         head.put_disk();
         // SAFETY: No path is left and nothing uses the head any more.

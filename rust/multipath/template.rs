@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The Rust face of `struct mpath_head_template`: what a Rust driver tells
+//! the library about its paths.
+//!
+//! A driver embeds an [`MpathDevice`] in its path type, declares it with
+//! [`impl_has_mpath_device!`](crate::impl_has_mpath_device), implements
+//! [`MpathHeadTemplate`] for a marker type, and sets its heads up with
+//! [`Template::<T>::table()`](Template::table). The library then calls the
+//! driver's methods with the driver's own path type.
+
+use crate::device::MpathDevice;
+use core::marker::PhantomData;
+use kernel::{
+    bindings,
+    prelude::*, //
+};
+
+/// A type that embeds an [`MpathDevice`].
+///
+/// # Safety
+///
+/// `from_mpath_device` must return the value whose [`MpathDevice`] it is
+/// given, for every device that `mpath_device` returns.
+pub unsafe trait HasMpathDevice {
+    /// Returns the embedded path.
+    fn mpath_device(&self) -> &MpathDevice;
+
+    /// Returns the value that embeds `dev`.
+    ///
+    /// # Safety
+    ///
+    /// `dev` is the [`MpathDevice`] of a live `Self`.
+    unsafe fn from_mpath_device(dev: &MpathDevice) -> &Self;
+}
+
+/// Implements [`HasMpathDevice`] for a struct with an [`MpathDevice`] field.
+#[macro_export]
+macro_rules! impl_has_mpath_device {
+    ($type:ty, $field:ident) => {
+        // SAFETY: `from_mpath_device` goes from the field back to its struct.
+        unsafe impl $crate::template::HasMpathDevice for $type {
+            fn mpath_device(&self) -> &$crate::MpathDevice {
+                &self.$field
+            }
+
+            unsafe fn from_mpath_device(dev: &$crate::MpathDevice) -> &Self {
+                let dev = ::core::ptr::from_ref(dev).cast_mut();
+                // SAFETY: By the safety requirements `dev` is the `$field`
+                // of a live `Self`.
+                unsafe { &*::kernel::container_of!(dev, Self, $field) }
+            }
+        }
+    };
+}
+
+/// What a driver tells the library about its paths. Every method is
+/// optional; the library's defaults are those of the C template.
+#[vtable]
+pub trait MpathHeadTemplate: 'static {
+    /// The driver's path type.
+    type Path: HasMpathDevice;
+
+    /// Whether the path cannot take I/O now. Default: never.
+    fn is_disabled(_path: &Self::Path) -> bool {
+        build_error!(kernel::error::VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Whether the path is optimized and usable. Default: usable and in
+    /// the optimized access state.
+    fn is_optimized(_path: &Self::Path) -> bool {
+        build_error!(kernel::error::VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Whether the path may become usable again, so that I/O waits for
+    /// it. Default: never.
+    fn available_path(_path: &Self::Path) -> bool {
+        build_error!(kernel::error::VTABLE_DEFAULT_ERROR)
+    }
+}
+
+/// The C template of a Rust driver's [`MpathHeadTemplate`].
+pub struct Template<T: MpathHeadTemplate>(PhantomData<T>);
+
+impl<T: MpathHeadTemplate> Template<T> {
+    /// Returns the driver's path behind `dev`.
+    ///
+    /// # Safety
+    ///
+    /// `dev` is a path of a head set up with this template.
+    unsafe fn path<'a>(dev: *mut bindings::mpath_device) -> &'a T::Path {
+        // SAFETY: Heads set up with this template only get `T::Path`s (see
+        // `MpathHead::add_device`), which outlive their time on the head.
+        unsafe { T::Path::from_mpath_device(MpathDevice::from_raw(dev)) }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the library with a path of a head set up with this template.
+    unsafe extern "C" fn is_disabled(dev: *mut bindings::mpath_device) -> bool {
+        // SAFETY: By the safety requirements.
+        T::is_disabled(unsafe { Self::path(dev) })
+    }
+
+    /// # Safety
+    ///
+    /// Called by the library with a path of a head set up with this template.
+    unsafe extern "C" fn is_optimized(dev: *mut bindings::mpath_device) -> bool {
+        // SAFETY: By the safety requirements.
+        T::is_optimized(unsafe { Self::path(dev) })
+    }
+
+    /// # Safety
+    ///
+    /// Called by the library with a path of a head set up with this template.
+    unsafe extern "C" fn available_path(dev: *mut bindings::mpath_device) -> bool {
+        // SAFETY: By the safety requirements.
+        T::available_path(unsafe { Self::path(dev) })
+    }
+
+    const TABLE: bindings::mpath_head_template = bindings::mpath_head_template {
+        is_disabled: if T::HAS_IS_DISABLED {
+            Some(Self::is_disabled)
+        } else {
+            None
+        },
+        is_optimized: if T::HAS_IS_OPTIMIZED {
+            Some(Self::is_optimized)
+        } else {
+            None
+        },
+        available_path: if T::HAS_AVAILABLE_PATH {
+            Some(Self::available_path)
+        } else {
+            None
+        },
+    };
+
+    /// Returns the C template to set heads up with.
+    pub const fn table() -> &'static bindings::mpath_head_template {
+        &Self::TABLE
+    }
+}
