@@ -364,6 +364,18 @@ void mpath_remove_disk(struct mpath_head *head);
 void mpath_put_disk(struct mpath_head *head);
 
 /**
+ * mpath_revalidate_paths() - check the paths against the head's capacity
+ * @head: the head, with a disk.
+ * @not_ready: called under the head's SRCU read lock for every path whose
+ *	disk's capacity differs from the head disk's (the driver marks it not
+ *	ready); may be NULL.
+ *
+ * Then forgets every cached path and resubmits queued bios.
+ */
+void mpath_revalidate_paths(struct mpath_head *head,
+			    void (*not_ready)(struct mpath_device *dev));
+
+/**
  * mpath_kick_requeue() - resubmit the bios waiting for a path
  * @head: the head.
  *

@@ -10,7 +10,10 @@ use crate::{
     device::MpathDevice,
     head::MpathHead,
     head_ref::HeadRef,
-    path::PathInfo,
+    path::{
+        PathInfo,
+        PathSet, //
+    },
     selector::find_path, //
 };
 use core::mem::ManuallyDrop;
@@ -86,6 +89,23 @@ impl MpathHead {
         let disk = self.disk_handle(false).ok_or(ENODEV)?;
         disk.set_capacity_sectors(sectors);
         Ok(())
+    }
+
+    /// Calls `not_ready` for every path whose disk's capacity differs from
+    /// the head disk's, then forgets cached paths and kicks the requeue
+    /// work (C's `mpath_revalidate_paths`).
+    pub fn revalidate_paths(&self, not_ready: impl Fn(&MpathDevice)) {
+        let capacity = self.disk_handle(false).map(|disk| disk.capacity_sectors());
+        if let Some(capacity) = capacity {
+            let srcu = self.srcu().read_lock();
+            for dev in self.path_set(&srcu).paths() {
+                if dev.bdev().map(|b| b.nr_sectors()) != Some(capacity) {
+                    not_ready(dev);
+                }
+            }
+        }
+        self.clear_paths();
+        self.kick_requeue();
     }
 
     /// Marks `dev` ready for I/O (C's `mpath_device_set_live`).

@@ -262,6 +262,27 @@ mod cases {
     }
 
     #[test]
+    fn revalidation_reports_paths_of_another_size() -> Result {
+        let rig = Rig::new(
+            c"rmpf",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_NUMA as c_int,
+        )?;
+        let count = Atomic::new(0u32);
+        rig.head().revalidate_paths(|_| {
+            count.fetch_add(1, Relaxed);
+        });
+        assert_eq!(count.load(Relaxed), 0);
+        // The head grew (say, a resize seen on one path first): both paths
+        // are now smaller than the head.
+        rig.head().set_capacity(1024)?;
+        rig.head().revalidate_paths(|_| {
+            count.fetch_add(1, Relaxed);
+        });
+        assert_eq!(count.load(Relaxed), 2);
+        Ok(())
+    }
+
+    #[test]
     fn io_fails_without_an_available_path() -> Result {
         let rig = Rig::new(
             c"rmpd",

@@ -81,6 +81,28 @@ pub unsafe extern "C" fn mpath_put_disk(head: *mut bindings::mpath_head) {
     unsafe { MpathHead::from_raw(head) }.put_disk()
 }
 
+/// Checks the paths against the head's capacity (C's
+/// `mpath_revalidate_paths`).
+///
+/// # Safety
+///
+/// `head` is a set-up head; `not_ready` (if not NULL) may be called with
+/// any of its paths.
+#[export]
+pub unsafe extern "C" fn mpath_revalidate_paths(
+    head: *mut bindings::mpath_head,
+    not_ready: Option<unsafe extern "C" fn(*mut bindings::mpath_device)>,
+) {
+    // SAFETY: By the safety requirements.
+    let head = unsafe { MpathHead::from_raw(head) };
+    head.revalidate_paths(|dev| {
+        if let Some(not_ready) = not_ready {
+            // SAFETY: `dev` is a path of the head, valid during the call.
+            unsafe { not_ready(dev.as_raw()) };
+        }
+    });
+}
+
 /// Resubmits the bios waiting for a path (C's `mpath_kick_requeue`).
 ///
 /// # Safety
