@@ -158,7 +158,10 @@ impl MpathHead {
         // SAFETY: `released` is initialised.
         unsafe { bindings::wait_for_completion(&raw mut (*ptr).released) };
         head.flush_works();
-        drop(head.take_requeued());
+        // Whatever is still queued has no head to go to any more.
+        for bio in head.take_requeued() {
+            bio.io_error();
+        }
         head.srcu().synchronize();
         // SAFETY: No reader is left and nothing uses the head any more.
         unsafe {
