@@ -44,13 +44,11 @@ check back_in_service_write put /tmp/data3 /dev/mpatha
 check back_in_service_read_back same_as /tmp/data3 /dev/mpatha
 check running_path_used_again test "$(ios sdb)" -gt "$b"
 
-if fio --version >/dev/null 2>&1 && fio --name=probe --size=4k --filename=/tmp/probe >/dev/null 2>&1; then
-	fio --name=rand --filename=/dev/mpatha --rw=randwrite --bs=4k --size=16m --direct=1 \
-		--ioengine=psync --verify=crc32c --time_based --runtime=5 --eta=never \
-		--output=/tmp/rand.log
-	check fio_random_write_verify test $? -eq 0
-	grep -E "IOPS|err=" /tmp/rand.log | head -n 3
-fi
+fio --name=rand --filename=/dev/mpatha --rw=randwrite --bs=4k --size=16m --direct=1 \
+	--ioengine=psync --verify=crc32c --time_based --runtime=5 --eta=never \
+	--output=/tmp/rand.log
+check fio_random_write_verify test $? -eq 0
+grep -E "IOPS|err=" /tmp/rand.log | head -n 3
 
 check sample_unloads rmmod rust_mpath
 check head_disk_gone test ! -e /sys/block/mpatha
