@@ -12,3 +12,11 @@ pub mod disk;
 pub mod head;
 pub mod iopolicy;
 pub mod path;
+
+use kernel::prelude::*;
+
+/// Returns 0 for `Ok`, the negative errno for `Err`: the C convention of
+/// every `int` entry point.
+fn errno(result: Result) -> c_int {
+    result.map_or_else(|e| e.to_errno(), |()| 0)
+}

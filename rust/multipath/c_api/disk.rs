@@ -35,10 +35,7 @@ pub unsafe extern "C" fn mpath_alloc_head_disk(
             CStr::from_char_ptr(name),
         )
     };
-    match head.alloc_disk(lim, numa_node, name) {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    super::errno(head.alloc_disk(lim, numa_node, name))
 }
 
 /// Marks a path ready for I/O (C's `mpath_device_set_live`).
@@ -53,10 +50,7 @@ pub unsafe extern "C" fn mpath_device_set_live(dev: *mut bindings::mpath_device)
     let Some(head) = dev.head() else {
         return EINVAL.to_errno();
     };
-    match head.set_live(dev) {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    super::errno(head.set_live(dev))
 }
 
 /// Removes the head disk (C's `mpath_remove_disk`).

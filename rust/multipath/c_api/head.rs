@@ -27,10 +27,7 @@ pub unsafe extern "C" fn mpath_head_init(
     // the head, which is all `init` uses `'static` for.
     let mpdt = unsafe { &*mpdt };
     // SAFETY: By the safety requirements.
-    match unsafe { MpathHead::init(head, mpdt, iopolicy) } {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    super::errno(unsafe { MpathHead::init(head, mpdt, iopolicy) })
 }
 
 /// Tears down a head (C's `mpath_head_uninit`).

@@ -29,10 +29,7 @@ pub unsafe extern "C" fn mpath_add_device(
     // SAFETY: By the safety requirements.
     let (head, dev) = unsafe { (MpathHead::from_raw(head), MpathDevice::from_raw(dev)) };
     // SAFETY: By the safety requirements.
-    match unsafe { head.add_device(dev, disk, numa_node, nr_active) } {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    super::errno(unsafe { head.add_device(dev, disk, numa_node, nr_active) })
 }
 
 /// Removes a path from its head (C's `mpath_delete_device`); returns
