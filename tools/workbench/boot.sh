@@ -12,7 +12,7 @@ source "$(dirname "$0")/env.sh"
 
 out=$1 limit=$2
 shift 2
-kernel=$BUILD/arch/x86/boot/bzImage
+kernel=${KERNEL:-$BUILD/arch/x86/boot/bzImage}
 [ -f "$kernel" ] || { log "no kernel at $kernel: run the build first"; exit 1; }
 
 initrd=()

@@ -7,8 +7,8 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
-root=$CACHE/initramfs/root
-out=$CACHE/initramfs/initramfs.cpio.gz
+root=${INITRAMFS_ROOT:-$CACHE/initramfs/root}
+out=${INITRAMFS_OUT:-$CACHE/initramfs/initramfs.cpio.gz}
 rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,usr/bin,lib,lib64,proc,sys,dev,tmp,etc,scenarios}
 # The kernel opens /dev/console for init before devtmpfs is mounted.

@@ -11,7 +11,7 @@ source "$(dirname "$0")/env.sh"
 
 name=$1 out=$2
 shift 2
-INITRD=$CACHE/initramfs/initramfs.cpio.gz
+INITRD=${INITRD:-$CACHE/initramfs/initramfs.cpio.gz}
 export INITRD
 bash "$WB/boot.sh" "$out" "${SCENARIO_TIMEOUT:-600}" \
 	"kunit.enable=0 rdinit=/init mpath.scenario=$name $*"
