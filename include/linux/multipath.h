@@ -28,6 +28,7 @@
 /* Version of the library, shown at boot. */
 #define MPATH_VERSION "0.1.0"
 
+struct attribute_group;
 struct gendisk;
 struct mpath_head;
 
@@ -105,11 +106,33 @@ struct mpath_device {
  *	MPATH_STATE_OPTIMIZED.
  * @available_path: the path may become usable again (I/O is queued rather
  *	than failed when no path is usable).  Optional: never.
+ * @get_head: take a reference to the driver object that embeds @head;
+ *	false if it is going away.  With @put_head, makes the driver's own
+ *	reference count the head's: mpath_get_head(), mpath_put_head(), the
+ *	head disk and every opener of it use them, so a driver can free its
+ *	object (and call mpath_head_uninit()) from its own release function
+ *	without waiting.  Optional, together with @put_head.
+ * @put_head: drop a reference taken with @get_head.
+ * @ioctl_begin: called under SRCU with the path an ioctl on the head goes
+ *	to; returning true means the driver now holds the path (stored in
+ *	*@ctx) alive on its own, so the library drops SRCU before calling the
+ *	path's ioctl and calls @ioctl_finish(*@ctx) after it.  Optional,
+ *	together with @ioctl_finish: ioctls run under SRCU.
+ * @ioctl_finish: release what @ioctl_begin took.
+ * @clone_bio: return the bio to send to a path in place of @bio (a clone
+ *	whose completion completes @bio), or NULL to fail @bio with
+ *	BLK_STS_RESOURCE.  Optional: @bio itself is sent.
  */
 struct mpath_head_template {
 	bool (*is_disabled)(struct mpath_device *mpath_device);
 	bool (*is_optimized)(struct mpath_device *mpath_device);
 	bool (*available_path)(struct mpath_device *mpath_device);
+	bool (*get_head)(struct mpath_head *head);
+	void (*put_head)(struct mpath_head *head);
+	bool (*ioctl_begin)(struct mpath_device *mpath_device, unsigned int cmd,
+			    void **ctx);
+	void (*ioctl_finish)(void *ctx);
+	struct bio *(*clone_bio)(struct bio *bio);
 };
 
 /**
@@ -131,6 +154,8 @@ struct mpath_head_template {
  * @disk: the head's bio-based disk, from mpath_alloc_head_disk().
  * @partition_scan_work: scans the head disk's partitions once it is added.
  * @parent: the parent device of the head disk in sysfs; may be NULL.
+ * @disk_groups: the attribute groups of the head disk, NULL-terminated;
+ *	may be NULL.
  * @mpdt: the driver's template.
  * @current_path: per NUMA node, the path last chosen.
  *
@@ -152,6 +177,7 @@ struct mpath_head {
 	struct gendisk		*disk;
 	struct work_struct	partition_scan_work;
 	struct device		*parent;
+	const struct attribute_group **disk_groups;
 	const struct mpath_head_template *mpdt;
 	struct mpath_device __rcu *current_path[MAX_NUMNODES];
 };
@@ -329,13 +355,32 @@ void mpath_synchronize(struct mpath_head *head);
  * @numa_node: where to allocate, or NUMA_NO_NODE.
  * @name: the disk's name, such as "nvme0n1".
  *
- * The disk holds a reference to the head until it is released.  It is not
- * visible before the first path goes live (mpath_device_set_live()).
+ * The disk holds a reference to the head until it is released, and so does
+ * every opener; its private_data is @head.  It is not visible before the
+ * first path goes live (mpath_device_set_live()), and is added with
+ * &mpath_head.parent and &mpath_head.disk_groups.
  *
- * Return: 0, -EBUSY if the head has a disk, or a negative errno.
+ * The disk's block_device_operations send bios to a path (see
+ * mpath_find_path()) and forward ioctl, compat_ioctl, getgeo,
+ * report_zones, get_unique_id and the persistent reservation operations
+ * to the block_device_operations of the chosen path's disk, called with
+ * that disk's whole device; -EWOULDBLOCK when no path is usable.
+ *
+ * Return: 0, -EBUSY if the head has a disk, -EINVAL if the template sets
+ * only one of &mpath_head_template.get_head and .put_head, or only one of
+ * .ioctl_begin and .ioctl_finish, or a negative errno.
  */
 int mpath_alloc_head_disk(struct mpath_head *head, struct queue_limits *lim,
 			  int numa_node, const char *name);
+
+/**
+ * mpath_is_head_disk() - whether a disk is a head disk of libmultipath
+ * @disk: any disk.
+ *
+ * Return: true if @disk came from mpath_alloc_head_disk(); its
+ * private_data is then its &struct mpath_head.
+ */
+bool mpath_is_head_disk(struct gendisk *disk);
 
 /**
  * mpath_device_set_live() - a path is ready for I/O
