@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the scenario initramfs: busybox, fio (with the libraries ldd
-# lists), the modules of the test kernel, /init and the scenario scripts.
+# Build the scenario initramfs: busybox, fio, bash, nvme-cli, dmsetup and
+# sg3-utils (with the libraries ldd lists), the modules of the test kernel,
+# /init and the scenario scripts.
 # Prints the path of the gzipped cpio archive.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -15,7 +16,10 @@ mkdir -p "$root"/{bin,sbin,usr/bin,lib,lib64,proc,sys,dev,tmp,etc,scenarios}
 mknod -m 600 "$root/dev/console" c 5 1
 
 cp /bin/busybox "$root/bin/busybox"
-for tool in /usr/bin/fio; do
+# All in /usr/bin, which is in the guest's PATH (/usr/sbin is not).
+for tool in /usr/bin/fio /usr/bin/bash /usr/sbin/nvme /usr/sbin/dmsetup \
+	/usr/bin/sg_inq /usr/bin/sg_rtpg /usr/bin/sg_persist; do
+	[ -x "$tool" ] || { log "$tool missing: run tools/workbench/setup-toolchain.sh"; exit 1; }
 	cp "$tool" "$root/usr/bin/"
 	ldd "$tool" | awk '/=>/ { print $3 } /^[ \t]*\/lib/ { print $1 }' | while read -r lib; do
 		[ -f "$lib" ] || continue
@@ -23,6 +27,11 @@ for tool in /usr/bin/fio; do
 		cp -L "$lib" "$root$lib"
 	done
 done
+# nvme-cli reads the host NQN and ID from /etc/nvme; one pair per image.
+mkdir -p "$root/etc/nvme"
+hostid=$(cat /proc/sys/kernel/random/uuid)
+echo "nqn.2014-08.org.nvmexpress:uuid:$hostid" >"$root/etc/nvme/hostnqn"
+echo "$hostid" >"$root/etc/nvme/hostid"
 cp -a "$CACHE/modroot/lib/modules" "$root/lib/" 2>/dev/null || true
 install -m 0755 "$REPO/tools/testing/multipath/init" "$root/init"
 cp "$REPO"/tools/testing/multipath/scenarios/*.sh "$root/scenarios/"

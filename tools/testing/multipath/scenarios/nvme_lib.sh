@@ -1,0 +1,236 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers of the NVMe scenarios: an nvmet subsystem exported over the loop
+# transport through several ports, configured through configfs by hand,
+# with one namespace on a memory-backed null_blk device, and a host that
+# connects one controller per port.  The namespace is in ANA group 2; each
+# port has its own state for that group, so each path (controller) has its
+# own ANA state.  Sourced after lib.sh.
+
+# require NAME cmd...: a check the rest of the scenario cannot do without;
+# the scenario ends when it fails.
+require() {
+	local name
+	name=$1
+	shift
+	if "$@"; then
+		echo "CHECK $name PASS"
+	else
+		echo "CHECK $name FAIL"
+		echo "$name failed: the rest of the scenario cannot run"
+		exit 1
+	fi
+}
+
+NQN=nqn.2026-11.io.libmultipath:loop-test
+NVMET=/sys/kernel/config/nvmet
+NULLB=/sys/kernel/config/nullb
+GRP=2
+
+# nullb_create NAME SIZE_MB: a memory-backed null_blk disk; prints its
+# /dev path.
+nullb_create() {
+	local d
+	d=$NULLB/$1
+	mkdir "$d" || return 1
+	echo "$2" >"$d/size"
+	echo 1 >"$d/memory_backed"
+	echo 4096 >"$d/blocksize"
+	echo 0 >"$d/irqmode"
+	echo 1 >"$d/power" || return 1
+	# Named after the configfs item; older kernels used nullb<index>.
+	if [ -e "/sys/block/$1" ]; then
+		echo "/dev/$1"
+	else
+		echo "/dev/nullb$(cat "$d/index")"
+	fi
+}
+
+# nvmet_setup NPORTS SIZE_MB: subsystem, namespace 1 and ports 1..NPORTS,
+# every port in ANA state optimized.
+nvmet_setup() {
+	local nports dev s p
+	nports=$1
+	dev=$(nullb_create mpnull "$2") || return 1
+	wait_for "$dev" || return 1
+	s=$NVMET/subsystems/$NQN
+	mkdir "$s" || return 1
+	echo 1 >"$s/attr_allow_any_host"
+	for p in $(seq "$nports"); do
+		mkdir "$NVMET/ports/$p"
+		echo loop >"$NVMET/ports/$p/addr_trtype"
+		echo "$p" >"$NVMET/ports/$p/addr_traddr"
+		mkdir "$NVMET/ports/$p/ana_groups/$GRP"
+		echo optimized >"$NVMET/ports/$p/ana_groups/$GRP/ana_state"
+		ln -s "$s" "$NVMET/ports/$p/subsystems/$NQN" || return 1
+	done
+	mkdir "$s/namespaces/1"
+	NULLDEV=$dev
+	echo "$dev" >"$s/namespaces/1/device_path"
+	echo $GRP >"$s/namespaces/1/ana_grpid"
+	echo 1 >"$s/namespaces/1/enable"
+}
+
+# Controller instance (N of nvmeN) connected through port P, or nothing.
+ctrl_of_port() {
+	local c
+	for c in /sys/class/nvme/nvme*; do
+		[ -e "$c/address" ] || continue
+		grep -qx "traddr=$1" "$c/address" 2>/dev/null || continue
+		grep -qx "$NQN" "$c/subsysnqn" 2>/dev/null || continue
+		echo "${c##*/nvme}"
+		return 0
+	done
+	return 1
+}
+
+# connect_port P: one controller to port P with nvme-cli; waits for its
+# path disk.
+connect_port() {
+	local c
+	nvme connect -t loop -n "$NQN" -a "$1" >/tmp/connect.log 2>&1 || {
+		cat /tmp/connect.log
+		return 1
+	}
+	for _ in $(seq 100); do
+		c=$(ctrl_of_port "$1") && [ -n "$(path_of_ctrl "$c")" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# The path disk (nvmeXcYnZ) of controller C.
+path_of_ctrl() {
+	local d
+	for d in /sys/class/nvme/nvme$1/nvme*c*n1; do
+		[ -e "$d" ] && echo "${d##*/}"
+	done
+}
+
+# The path disk of port P.
+path_of_port() {
+	local c
+	c=$(ctrl_of_port "$1") && path_of_ctrl "$c"
+}
+
+# The head disk (nvmeXnY) and its subsystem directory.
+head_disk() {
+	local d
+	for d in /sys/block/nvme*n1; do
+		case "${d##*/}" in *c*) continue ;; esac
+		[ -e "$d" ] && echo "${d##*/}" && return 0
+	done
+	return 1
+}
+
+subsys_dir() {
+	local s
+	for s in /sys/class/nvme-subsystem/nvme-subsys*; do
+		grep -qx "$NQN" "$s/subsysnqn" 2>/dev/null && echo "$s" && return 0
+	done
+	return 1
+}
+
+# set_ana P STATE: the target's ANA state of our group on port P.
+set_ana() {
+	echo "$2" >"$NVMET/ports/$1/ana_groups/$GRP/ana_state"
+}
+
+# wait_ana P STATE: until the host sees STATE on the path of port P
+# (up to 10 s).
+wait_ana() {
+	local p
+	for _ in $(seq 100); do
+		p=$(path_of_port "$1")
+		[ -n "$p" ] && [ "$(cat "/sys/block/$p/ana_state" 2>/dev/null)" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# set_and_wait_ana P STATE
+set_and_wait_ana() {
+	local p
+	set_ana "$1" "$2" && wait_ana "$1" "$2"
+}
+
+# setup_paths NPORTS SIZE_MB: target and one controller per port; sets HEAD
+# (nvmeXnY), SUBSYS (its sysfs directory) and P1..Pn (path disks).
+setup_paths() {
+	local p
+	nvmet_setup "$1" "$2" || return 1
+	for p in $(seq "$1"); do
+		connect_port "$p" || return 1
+		eval "P$p=$(path_of_port "$p")"
+	done
+	HEAD=
+	for _ in $(seq 100); do
+		HEAD=$(head_disk) && break
+		sleep 0.1
+	done
+	[ -n "$HEAD" ] || return 1
+	SUBSYS=$(subsys_dir) || return 1
+	wait_for "/dev/$HEAD"
+}
+
+set_iopolicy() {
+	echo "$1" >"$SUBSYS/iopolicy" && [ "$(cat "$SUBSYS/iopolicy")" = "$1" ]
+}
+
+# in_nodelist LIST NODE: NODE is in a node list such as "0-1,3".
+in_nodelist() {
+	echo "$1" | tr ',' '\n' | awk -F- -v n="$2" '
+		/^[0-9]+(-[0-9]+)?$/ { hi = NF == 2 ? $2 : $1; if (n >= $1 && n <= hi) found = 1 }
+		END { exit !found }'
+}
+
+# Completed reads and writes of each path, as "name=count ...".
+path_ios() {
+	local out p
+	out=
+	for p in "$@"; do
+		out="$out $p=$(ios "$p")"
+	done
+	echo "${out# }"
+}
+
+# fio_verify NAME SECONDS [fio options...]: random 4k writes with a crc32c
+# header through the head for SECONDS; every 32 writes are read back and
+# verified while the job runs, and the rest at the end.  Terse output in
+# /tmp/NAME.fio; exit status fio's.
+fio_verify() {
+	local n t
+	n=$1 t=$2
+	shift 2
+	fio --name="$n" --filename="/dev/$HEAD" --rw=randwrite --bs=4k --size=8m \
+		--direct=1 --ioengine=libaio --iodepth=8 --verify=crc32c \
+		--verify_backlog=32 --verify_fatal=1 --time_based --runtime="$t" \
+		--eta=never --output-format=terse --output="/tmp/$n.fio" "$@"
+}
+
+# Fields of fio's terse (v3) line: error, read (verify) KiB and IOPS,
+# written KiB and IOPS.
+fio_field() {
+	awk -F';' -v f="$2" '$1 == 3 { print $f; exit }' "/tmp/$1.fio"
+}
+
+# fio_clean NAME: no error, data written, and data read back (verified).
+fio_clean() {
+	[ "$(fio_field "$1" 5)" = 0 ] && [ "$(fio_field "$1" 47)" -gt 0 ] &&
+		[ "$(fio_field "$1" 6)" -gt 0 ]
+}
+
+fio_summary() {
+	echo "fio $1: error=$(fio_field "$1" 5) written=$(fio_field "$1" 47)KiB" \
+		"($(fio_field "$1" 49) IOPS) verified=$(fio_field "$1" 6)KiB ($(fio_field "$1" 8) IOPS)"
+}
+
+# Guest time since boot, to report how long a scenario took.
+uptime_s() {
+	cut -d. -f1 /proc/uptime
+}
+T0=$(uptime_s)
+
+scenario_time() {
+	echo "scenario ran $(($(uptime_s) - T0)) s in the guest (uptime $(uptime_s) s)"
+}
