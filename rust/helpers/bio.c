@@ -66,3 +66,8 @@ __rust_helper sector_t rust_helper_bdev_nr_sectors(struct block_device *bdev)
 {
 	return bdev_nr_sectors(bdev);
 }
+
+__rust_helper bool rust_helper_bdev_is_partition(struct block_device *bdev)
+{
+	return bdev_is_partition(bdev);
+}

@@ -24,8 +24,13 @@ use kernel::{
         bio_disk::{
             GenDisk,
             GenDiskBuilder,
+            Geometry,
             Operations, //
         },
+        BlockDevice,
+        PrHeldReservation,
+        PrKeys,
+        ReportZonesArgs, //
     },
     device::Device,
     numa::{
@@ -44,6 +49,153 @@ impl Operations for HeadOps {
 
     fn submit_bio(head: &MpathHead, bio: Bio) {
         head.submit_bio(bio);
+    }
+
+    fn open(head: &MpathHead, _mode: u32) -> Result {
+        // The opener's reference; `release` drops it.
+        if head.get() {
+            Ok(())
+        } else {
+            Err(ENXIO)
+        }
+    }
+
+    fn release(head: &MpathHead) {
+        head.put();
+    }
+
+    fn ioctl(head: &MpathHead, bdev: &BlockDevice, mode: u32, cmd: u32, arg: usize) -> Result<i32> {
+        head.forward_ioctl(cmd, |path| {
+            path.may_forward_from(bdev)?;
+            path.ioctl(mode, cmd, arg)
+        })
+    }
+
+    fn compat_ioctl(
+        head: &MpathHead,
+        bdev: &BlockDevice,
+        mode: u32,
+        cmd: u32,
+        arg: usize,
+    ) -> Result<i32> {
+        head.forward_ioctl(cmd, |path| {
+            path.may_forward_from(bdev)?;
+            path.compat_ioctl(mode, cmd, arg)
+        })
+    }
+
+    fn getgeo(head: &MpathHead, geo: &mut Geometry) -> Result {
+        *geo = head.with_path(|path| path.getgeo())?;
+        Ok(())
+    }
+
+    fn get_unique_id(head: &MpathHead, id: &mut [u8; 16], id_type: u32) -> Result<i32> {
+        head.with_path(|path| path.get_unique_id(id, id_type))
+    }
+
+    fn report_zones(
+        head: &MpathHead,
+        sector: u64,
+        nr_zones: u32,
+        args: &mut ReportZonesArgs,
+    ) -> Result<i32> {
+        head.with_path(|path| path.report_zones(sector, nr_zones, args))
+    }
+
+    fn pr_register(
+        head: &MpathHead,
+        _bdev: &BlockDevice,
+        old_key: u64,
+        new_key: u64,
+        flags: u32,
+    ) -> Result<i32> {
+        head.with_path(|path| path.pr_register(old_key, new_key, flags))
+    }
+
+    fn pr_reserve(
+        head: &MpathHead,
+        _bdev: &BlockDevice,
+        key: u64,
+        pr_type: u32,
+        flags: u32,
+    ) -> Result<i32> {
+        head.with_path(|path| path.pr_reserve(key, pr_type, flags))
+    }
+
+    fn pr_release(head: &MpathHead, _bdev: &BlockDevice, key: u64, pr_type: u32) -> Result<i32> {
+        head.with_path(|path| path.pr_release(key, pr_type))
+    }
+
+    fn pr_preempt(
+        head: &MpathHead,
+        _bdev: &BlockDevice,
+        old_key: u64,
+        new_key: u64,
+        pr_type: u32,
+        abort: bool,
+    ) -> Result<i32> {
+        head.with_path(|path| path.pr_preempt(old_key, new_key, pr_type, abort))
+    }
+
+    fn pr_clear(head: &MpathHead, _bdev: &BlockDevice, key: u64) -> Result<i32> {
+        head.with_path(|path| path.pr_clear(key))
+    }
+
+    fn pr_read_keys(head: &MpathHead, _bdev: &BlockDevice, keys: &mut PrKeys) -> Result<i32> {
+        head.with_path(|path| path.pr_read_keys(keys))
+    }
+
+    fn pr_read_reservation(
+        head: &MpathHead,
+        _bdev: &BlockDevice,
+        rsv: &mut PrHeldReservation,
+    ) -> Result<i32> {
+        head.with_path(|path| path.pr_read_reservation(rsv))
+    }
+}
+
+/// Whether `disk` is a head disk (C's `mpath_is_head_disk`).
+pub fn is_head_disk(disk: &BlockDevice) -> bool {
+    GenDisk::<HeadOps>::is_of(disk)
+}
+
+impl MpathHead {
+    /// Runs `f` with the whole device of the path I/O would use now, under
+    /// SRCU: how the head forwards an operation. `EWOULDBLOCK` (which Linux
+    /// defines as `EAGAIN`) when no path is usable.
+    pub fn with_path<R>(&self, f: impl FnOnce(&BlockDevice) -> Result<R>) -> Result<R> {
+        let srcu = self.srcu().read_lock();
+        let path = self.find_path(&srcu).and_then(|dev| dev.bdev());
+        f(path.ok_or(EAGAIN)?)
+    }
+
+    /// As [`MpathHead::with_path`], for ioctl `cmd`: when the driver's
+    /// `ioctl_begin` takes the path over, `f` runs outside SRCU (a long
+    /// ioctl then does not hold up path removal), and `ioctl_finish` is
+    /// called after it.
+    fn forward_ioctl(&self, cmd: u32, f: impl FnOnce(&BlockDevice) -> Result<i32>) -> Result<i32> {
+        let t = self.template();
+        let (Some(begin), Some(finish)) = (t.ioctl_begin, t.ioctl_finish) else {
+            return self.with_path(f);
+        };
+        let srcu = self.srcu().read_lock();
+        let dev = self.find_path(&srcu).ok_or(EAGAIN)?;
+        let bdev = dev.bdev().ok_or(EAGAIN)?;
+        let mut ctx = core::ptr::null_mut();
+        // SAFETY: The driver's callback takes one of its paths, valid under
+        // `srcu`, and a place for its context.
+        if !unsafe { begin(dev.as_raw(), cmd, &mut ctx) } {
+            return f(bdev);
+        }
+        let bdev: *const BlockDevice = bdev;
+        drop(srcu);
+        // SAFETY: `ioctl_begin` returned true: the driver keeps the path,
+        // and with it the path's disk and its whole device, alive until
+        // `ioctl_finish`.
+        let ret = f(unsafe { &*bdev });
+        // SAFETY: `ctx` is what `ioctl_begin` stored, released once.
+        unsafe { finish(ctx) };
+        ret
     }
 }
 
@@ -65,6 +217,7 @@ impl MpathHead {
         numa_node: i32,
         name: &CStr,
     ) -> Result {
+        Self::check_template(self.template())?;
         let _guard = self.lock().lock();
         if !self.raw_disk().is_null() {
             return Err(EBUSY);
@@ -81,6 +234,15 @@ impl MpathHead {
         let disk = builder.build::<HeadOps>(fmt!("{name}"), head)?;
         self.set_raw_disk(disk.into_raw());
         Ok(())
+    }
+
+    /// Returns the head disk's whole device, while the head has a disk:
+    /// the caller must not keep it past [`MpathHead::put_disk`].
+    pub(crate) fn disk_bdev(&self) -> Option<&BlockDevice> {
+        let disk = self.raw_disk();
+        // SAFETY: The head's disk is valid until `put_disk`, and its `part0`
+        // as long as the disk.
+        (!disk.is_null()).then(|| unsafe { BlockDevice::from_raw((*disk).part0) })
     }
 
     /// Sets the head disk's capacity in 512-byte sectors, as the driver
@@ -117,7 +279,9 @@ impl MpathHead {
             let parent = self.raw_parent();
             // SAFETY: The driver's parent device outlives the head disk.
             let parent = (!parent.is_null()).then(|| unsafe { Device::from_raw(parent) });
-            if let Err(e) = disk.add(parent) {
+            // SAFETY: The driver's groups are for the head disk and outlive
+            // the head (`struct mpath_head`'s contract).
+            if let Err(e) = unsafe { disk.add_with_groups(parent, self.raw_disk_groups()) } {
                 self.clear_flag(bindings::MPATH_HEAD_DISK_LIVE);
                 return Err(e);
             }

@@ -100,6 +100,7 @@ impl MpathHead {
         if iopolicy.is_null() {
             return Err(EINVAL);
         }
+        Self::check_template(mpdt)?;
         // SAFETY: `ptr` is valid for writes; zero is a valid start for
         // every field, and each is initialised below.
         unsafe { core::ptr::write_bytes(ptr, 0, 1) };
@@ -154,7 +155,7 @@ impl MpathHead {
     pub unsafe fn uninit(ptr: *mut bindings::mpath_head) {
         // SAFETY: The head is set up until the end of this function.
         let head = unsafe { Self::from_raw(ptr) };
-        head.put();
+        head.put_own();
         // SAFETY: `released` is initialised.
         unsafe { bindings::wait_for_completion(&raw mut (*ptr).released) };
         head.flush_works();
@@ -222,7 +223,14 @@ impl MpathHead {
         unsafe { (*(*disk).part0).bd_dev }
     }
 
-    /// Returns the driver's parent device for the head disk, or NULL.
+    /// Returns the driver's attribute groups for the head disk, or NULL.
+    pub(crate) fn raw_disk_groups(&self) -> *const *const bindings::attribute_group {
+        // SAFETY: The driver sets `disk_groups` before it allocates the
+        // disk and does not change it afterwards.
+        unsafe { (*self.as_raw()).disk_groups }
+    }
+
+    /// Returns the parent device of the head disk, if the driver set one.
     pub(crate) fn raw_parent(&self) -> *mut bindings::device {
         // SAFETY: Set by the driver before the disk is added, then constant.
         unsafe { (*self.as_raw()).parent }
@@ -359,8 +367,42 @@ impl MpathHead {
         self.kick_requeue();
     }
 
-    /// Takes a reference; false if the head is already going away.
+    /// Checks that the template sets its optional callbacks in the pairs
+    /// they come in.
+    pub(crate) fn check_template(mpdt: &bindings::mpath_head_template) -> Result {
+        if mpdt.get_head.is_some() != mpdt.put_head.is_some()
+            || mpdt.ioctl_begin.is_some() != mpdt.ioctl_finish.is_some()
+        {
+            pr_err!("template callbacks must come in pairs\n");
+            return Err(EINVAL);
+        }
+        Ok(())
+    }
+
+    /// Takes a reference; false if the head is already going away. With a
+    /// template that counts its heads itself (`get_head`), the driver's
+    /// count is used.
     pub fn get(&self) -> bool {
+        if let Some(get_head) = self.template().get_head {
+            // SAFETY: The driver's callback takes any of its set-up heads.
+            return unsafe { get_head(self.as_raw()) };
+        }
+        self.get_own()
+    }
+
+    /// Drops a reference taken with [`MpathHead::get`].
+    pub fn put(&self) {
+        if let Some(put_head) = self.template().put_head {
+            // SAFETY: The driver's callback takes a head it gave a
+            // reference to, which the caller owns.
+            unsafe { put_head(self.as_raw()) };
+            return;
+        }
+        self.put_own()
+    }
+
+    /// Takes a reference in the head's own count.
+    fn get_own(&self) -> bool {
         // SAFETY: `ref` is an initialised refcount, accessed atomically.
         let count = unsafe { Atomic::<i32>::from_ptr(&raw mut (*self.as_raw()).ref_.refs.counter) };
         let mut old = count.load(Relaxed);
@@ -373,8 +415,9 @@ impl MpathHead {
         false
     }
 
-    /// Drops a reference; the last one completes `released`.
-    pub fn put(&self) {
+    /// Drops a reference of the head's own count; the last one completes
+    /// `released`.
+    fn put_own(&self) {
         // SAFETY: `ref` is an initialised refcount.
         if unsafe { bindings::refcount_dec_and_test(&raw mut (*self.as_raw()).ref_) } {
             // SAFETY: `released` is initialised.

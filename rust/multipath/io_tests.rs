@@ -298,6 +298,86 @@ mod cases {
         Ok(())
     }
 
+    const EUI64: u32 = bindings::blk_unique_id_BLK_UID_EUI64;
+
+    /// Tags the paths 1 and 2, so that a forwarded operation tells which
+    /// one it reached.
+    fn tag_paths(rig: &Rig) {
+        for (i, path) in rig.paths.iter().enumerate() {
+            path.disk.data().set_tag(i as u8 + 1);
+        }
+    }
+
+    #[test]
+    fn operations_are_forwarded_to_the_chosen_path() -> Result {
+        let rig = Rig::new(
+            c"rmpg",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_NUMA as c_int,
+        )?;
+        tag_paths(&rig);
+        let head = rig.head().disk_bdev().ok_or(ENODEV)?;
+        assert_eq!(head.getgeo()?.heads, 1);
+        assert_eq!(head.ioctl(0, mem_disk::IOCTL_TAG, 0)?, mem_disk::IOCTL_BASE + 1);
+        assert_eq!(head.ioctl(0, 0x1234, 0).err(), Some(ENOTTY));
+        let mut id = [0u8; 16];
+        assert_eq!(head.get_unique_id(&mut id, EUI64)?, 8);
+        assert_eq!(id[..8], [1u8; 8]);
+        assert_eq!(head.pr_register(0, 0xabc, 0)?, 0);
+        assert_eq!(rig.paths[0].disk.data().pr_key(), 0xabc);
+        assert_eq!(rig.paths[1].disk.data().pr_key(), 0);
+        // A positive PR_STS_* code is the path's answer, passed on as is.
+        assert_eq!(head.pr_clear(0xdef)?, mem_disk::PR_STS_CONFLICT);
+        assert_eq!(head.pr_clear(0xabc)?, 0);
+        // The path has no pr_reserve.
+        assert_eq!(head.pr_reserve(0xabc, 1, 0).err(), Some(EOPNOTSUPP));
+
+        // Path 0 fails: everything goes to path 1 now.
+        rig.set_usable(0, false);
+        assert_eq!(head.getgeo()?.heads, 2);
+        assert_eq!(head.ioctl(0, mem_disk::IOCTL_TAG, 0)?, mem_disk::IOCTL_BASE + 2);
+        assert_eq!(head.get_unique_id(&mut id, EUI64)?, 8);
+        assert_eq!(id[..8], [2u8; 8]);
+        assert_eq!(head.pr_register(0, 0x123, 0)?, 0);
+        assert_eq!(rig.paths[1].disk.data().pr_key(), 0x123);
+        Ok(())
+    }
+
+    #[test]
+    fn operations_without_a_usable_path_would_block() -> Result {
+        let rig = Rig::new(
+            c"rmph",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_RR as c_int,
+        )?;
+        tag_paths(&rig);
+        rig.set_usable(0, false);
+        rig.set_usable(1, false);
+        let head = rig.head().disk_bdev().ok_or(ENODEV)?;
+        // -EWOULDBLOCK, which is -EAGAIN in Linux.
+        assert_eq!(head.getgeo().err(), Some(EAGAIN));
+        assert_eq!(head.ioctl(0, mem_disk::IOCTL_TAG, 0).err(), Some(EAGAIN));
+        let mut id = [0u8; 16];
+        assert_eq!(head.get_unique_id(&mut id, EUI64).err(), Some(EAGAIN));
+        assert_eq!(head.pr_register(0, 0xabc, 0).err(), Some(EAGAIN));
+        assert_eq!(rig.paths[0].disk.data().pr_key(), 0);
+        assert_eq!(rig.paths[1].disk.data().pr_key(), 0);
+        // And a path that comes back serves them again.
+        rig.set_usable(1, true);
+        assert_eq!(head.getgeo()?.heads, 2);
+        Ok(())
+    }
+
+    #[test]
+    fn unique_id_is_empty_when_the_path_has_none() -> Result {
+        let rig = Rig::new(
+            c"rmpi",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_NUMA as c_int,
+        )?;
+        let head = rig.head().disk_bdev().ok_or(ENODEV)?;
+        let mut id = [0u8; 16];
+        assert_eq!(head.get_unique_id(&mut id, EUI64)?, 0);
+        Ok(())
+    }
+
     #[test]
     fn removal_fails_queued_io() -> Result {
         let rig = Rig::new(

@@ -33,6 +33,9 @@ pub mod template;
 /// built in, so there is no module to pin.
 pub struct LocalModule;
 
+/// The prefix of the library's log messages (`pr_err!` and friends).
+const __LOG_PREFIX: &[u8] = b"libmultipath\0";
+
 impl kernel::ModuleMetadata for LocalModule {
     const NAME: &'static CStr = c"libmultipath";
     // SAFETY: Built-in code has a NULL `THIS_MODULE`, which

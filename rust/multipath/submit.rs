@@ -10,6 +10,7 @@ use crate::{
 use kernel::{
     bindings,
     block::bio::{
+        BlkStatus,
         Bio,
         BioFlag,
         ReqFlags, //
@@ -20,11 +21,14 @@ use kernel::{
 impl MpathHead {
     /// Handles one bio submitted to the head disk.
     pub(crate) fn submit_bio(&self, bio: Bio) {
-        let Some(mut bio) = bio.split_to_limits() else {
+        let Some(bio) = bio.split_to_limits() else {
             return;
         };
         let srcu = self.srcu().read_lock();
         if let Some(bdev) = self.find_path(&srcu).and_then(|dev| dev.bdev()) {
+            let Some(mut bio) = self.driver_clone(bio) else {
+                return;
+            };
             let sector = bio.sector();
             bio.set_dev(bdev);
             bio.set_flag(BioFlag::REMAPPED);
@@ -42,6 +46,27 @@ impl MpathHead {
             self.count_fail();
             bio.io_error();
         }
+    }
+
+    /// Gives the driver's `clone_bio` the bio to send; returns what to
+    /// send, or `None` when the driver could not clone (the bio is then
+    /// failed with `BLK_STS_RESOURCE`).
+    fn driver_clone(&self, bio: Bio) -> Option<Bio> {
+        let Some(clone) = self.template().clone_bio else {
+            return Some(bio);
+        };
+        let orig = bio.into_raw();
+        // SAFETY: The driver's callback takes a bio of its head disk and
+        // returns NULL (the bio is still ours) or the bio to send, which is
+        // then ours while `orig` belongs to the clone's completion.
+        let sent = unsafe { clone(orig) };
+        if sent.is_null() {
+            // SAFETY: `clone_bio` failed: `orig` is still ours.
+            unsafe { Bio::from_raw(orig) }.end(BlkStatus::RESOURCE);
+            return None;
+        }
+        // SAFETY: `sent` is ours, as above.
+        Some(unsafe { Bio::from_raw(sent) })
     }
 
     /// Returns whether a bio without a usable path should wait: the disk is

@@ -134,6 +134,13 @@ impl<T: MpathHeadTemplate> Template<T> {
         } else {
             None
         },
+        // A Rust driver's head is counted by the library, its ioctls run
+        // under SRCU and its bios are sent as they are.
+        get_head: None,
+        put_head: None,
+        ioctl_begin: None,
+        ioctl_finish: None,
+        clone_bio: None,
     };
 
     /// Returns the C template to set heads up with.

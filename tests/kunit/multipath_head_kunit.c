@@ -272,6 +272,66 @@ static void head_references(struct kunit *test)
 	mpath_head_uninit(&fh->head);
 }
 
+/* A driver whose own reference count is the head's. */
+struct counted_head {
+	struct mpath_head head;
+	int iopolicy;
+	atomic_t refs;
+};
+
+static bool counted_get(struct mpath_head *head)
+{
+	return atomic_inc_not_zero(&container_of(head, struct counted_head, head)->refs);
+}
+
+static void counted_put(struct mpath_head *head)
+{
+	atomic_dec(&container_of(head, struct counted_head, head)->refs);
+}
+
+static bool no_ioctl_begin(struct mpath_device *dev, unsigned int cmd, void **ctx)
+{
+	return false;
+}
+
+static const struct mpath_head_template counted_template = {
+	.get_head = counted_get,
+	.put_head = counted_put,
+};
+
+static void driver_counts_its_heads(struct kunit *test)
+{
+	struct counted_head *ch = kunit_kzalloc(test, sizeof(*ch), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ch);
+	atomic_set(&ch->refs, 1);
+	KUNIT_ASSERT_EQ(test, mpath_head_init(&ch->head, &counted_template, &ch->iopolicy), 0);
+	KUNIT_EXPECT_TRUE(test, mpath_get_head(&ch->head));
+	KUNIT_EXPECT_EQ(test, atomic_read(&ch->refs), 2);
+	mpath_put_head(&ch->head);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ch->refs), 1);
+	/* The driver's object is going away: no new reference. */
+	atomic_set(&ch->refs, 0);
+	KUNIT_EXPECT_FALSE(test, mpath_get_head(&ch->head));
+	KUNIT_EXPECT_EQ(test, atomic_read(&ch->refs), 0);
+	/* Called from the driver's release: must not wait. */
+	mpath_head_uninit(&ch->head);
+}
+
+static void template_callbacks_come_in_pairs(struct kunit *test)
+{
+	static const struct mpath_head_template get_only = { .get_head = counted_get };
+	static const struct mpath_head_template put_only = { .put_head = counted_put };
+	static const struct mpath_head_template begin_only = { .ioctl_begin = no_ioctl_begin };
+	struct mpath_head *head = kunit_kzalloc(test, sizeof(*head), GFP_KERNEL);
+	int policy = MPATH_IOPOLICY_NUMA;
+
+	KUNIT_ASSERT_NOT_NULL(test, head);
+	KUNIT_EXPECT_EQ(test, mpath_head_init(head, &get_only, &policy), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mpath_head_init(head, &put_only, &policy), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mpath_head_init(head, &begin_only, &policy), -EINVAL);
+}
+
 static struct kunit_case mpath_head_cases[] = {
 	KUNIT_CASE(head_init_checks_arguments),
 	KUNIT_CASE(add_and_delete_paths),
@@ -282,6 +342,8 @@ static struct kunit_case mpath_head_cases[] = {
 	KUNIT_CASE(iopolicy_store_and_show),
 	KUNIT_CASE(call_for_device_uses_the_chosen_path),
 	KUNIT_CASE(head_references),
+	KUNIT_CASE(driver_counts_its_heads),
+	KUNIT_CASE(template_callbacks_come_in_pairs),
 	{}
 };
 

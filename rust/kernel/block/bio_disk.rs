@@ -46,7 +46,11 @@
 
 use crate::{
     bindings,
-    block::{bio::Bio, BlockDevice},
+    block::{
+        bio::Bio,
+        block_device::{PrHeldReservation, PrKeys, ReportZonesArgs},
+        BlockDevice,
+    },
     device::Device,
     error::{from_err_ptr, from_result, to_result},
     fmt::{self, Write},
@@ -128,6 +132,91 @@ pub trait Operations: Sized {
         _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
         _id: &mut [u8; 16],
         _id_type: u32,
+    ) -> Result<i32> {
+        build_error!(crate::error::VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports `nr_zones` zones from `sector` into `args`; returns how many.
+    fn report_zones(
+        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _sector: u64,
+        _nr_zones: u32,
+        _args: &mut ReportZonesArgs,
+    ) -> Result<i32> {
+        build_error!(crate::error::VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Persistent reservations: registers `new_key` in place of `old_key`.
+    ///
+    /// The persistent reservation methods are all or nothing: the disk has
+    /// a `pr_ops` table when this one is implemented. Each may return a
+    /// positive `PR_STS_*` code.
+    fn pr_register(
+        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _bdev: &BlockDevice,
+        _old_key: u64,
+        _new_key: u64,
+        _flags: u32,
+    ) -> Result<i32> {
+        build_error!(crate::error::VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Persistent reservations: takes a reservation of type `pr_type`.
+    fn pr_reserve(
+        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _bdev: &BlockDevice,
+        _key: u64,
+        _pr_type: u32,
+        _flags: u32,
+    ) -> Result<i32> {
+        build_error!(crate::error::VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Persistent reservations: releases a reservation.
+    fn pr_release(
+        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _bdev: &BlockDevice,
+        _key: u64,
+        _pr_type: u32,
+    ) -> Result<i32> {
+        build_error!(crate::error::VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Persistent reservations: preempts the reservation of `old_key`.
+    fn pr_preempt(
+        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _bdev: &BlockDevice,
+        _old_key: u64,
+        _new_key: u64,
+        _pr_type: u32,
+        _abort: bool,
+    ) -> Result<i32> {
+        build_error!(crate::error::VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Persistent reservations: clears every registration.
+    fn pr_clear(
+        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _bdev: &BlockDevice,
+        _key: u64,
+    ) -> Result<i32> {
+        build_error!(crate::error::VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Persistent reservations: reads the registered keys.
+    fn pr_read_keys(
+        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _bdev: &BlockDevice,
+        _keys: &mut PrKeys,
+    ) -> Result<i32> {
+        build_error!(crate::error::VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Persistent reservations: reads the reservation held.
+    fn pr_read_reservation(
+        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _bdev: &BlockDevice,
+        _rsv: &mut PrHeldReservation,
     ) -> Result<i32> {
         build_error!(crate::error::VTABLE_DEFAULT_ERROR)
     }
@@ -314,6 +403,12 @@ impl<T: Operations> GenDisk<T> {
         }
     }
 
+    /// Returns whether `bdev` belongs to a disk of `T`.
+    pub fn is_of(bdev: &BlockDevice) -> bool {
+        // SAFETY: The device's disk is valid; `fops` never changes.
+        core::ptr::eq(unsafe { (*bdev.disk_raw()).fops }, OperationsVTable::<T>::build())
+    }
+
     /// Returns the device number of the whole disk.
     pub fn devt(&self) -> u32 {
         self.part0().devt()
@@ -331,14 +426,33 @@ impl<T: Operations> GenDisk<T> {
     ///
     /// Adding a disk twice is `EBUSY`.
     pub fn add(&mut self, parent: Option<&Device>) -> Result {
+        // SAFETY: No attribute groups.
+        unsafe { self.add_with_groups(parent, core::ptr::null()) }
+    }
+
+    /// Makes the disk visible, with `parent` as its parent device and the
+    /// sysfs attribute groups `groups`.
+    ///
+    /// Adding a disk twice is `EBUSY`.
+    ///
+    /// # Safety
+    ///
+    /// `groups` is NULL or a NULL-terminated array of valid attribute
+    /// groups, all of which outlive the disk's time in sysfs, and whose
+    /// `show`/`store` methods expect the disk's device.
+    pub unsafe fn add_with_groups(
+        &mut self,
+        parent: Option<&Device>,
+        groups: *const *const bindings::attribute_group,
+    ) -> Result {
         if self.added {
             return Err(EBUSY);
         }
         let parent = parent.map_or(core::ptr::null_mut(), |p| p.as_raw());
         // SAFETY: The disk is valid and was not added; `parent` is NULL or a
-        // valid device.
+        // valid device; `groups` by the safety requirements.
         to_result(unsafe {
-            bindings::device_add_disk(parent, self.as_raw(), core::ptr::null_mut())
+            bindings::device_add_disk(parent, self.as_raw(), groups.cast_mut())
         })?;
         // INVARIANT: `device_add_disk` succeeded.
         self.added = true;
@@ -533,6 +647,163 @@ impl<T: Operations> OperationsVTable<T> {
 
     /// # Safety
     ///
+    /// Called by the block layer with a valid disk of `T` and a valid
+    /// report.
+    unsafe extern "C" fn report_zones_callback(
+        disk: *mut bindings::gendisk,
+        sector: bindings::sector_t,
+        nr_zones: c_uint,
+        args: *mut bindings::blk_report_zones_args,
+    ) -> c_int {
+        from_result(|| {
+            // SAFETY: `disk` is a live disk of `T`; `args` is ours for the
+            // call.
+            let (data, args) = unsafe { (Self::data(disk), ReportZonesArgs::from_raw(args)) };
+            T::report_zones(data, sector, nr_zones, args)
+        })
+    }
+
+    /// # Safety
+    ///
+    /// `bdev` is a valid block device of a disk of `T`.
+    unsafe fn bdev<'a>(
+        bdev: *mut bindings::block_device,
+    ) -> (<T::Data as ForeignOwnable>::Borrowed<'a>, &'a BlockDevice) {
+        // SAFETY: By the safety requirements.
+        unsafe { (Self::data((*bdev).bd_disk), BlockDevice::from_raw(bdev)) }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the block layer with a valid block device of a disk of `T`.
+    unsafe extern "C" fn pr_register_callback(
+        bdev: *mut bindings::block_device,
+        old_key: u64,
+        new_key: u64,
+        flags: u32,
+    ) -> c_int {
+        // SAFETY: By the safety requirements.
+        let (data, bdev) = unsafe { Self::bdev(bdev) };
+        from_result(|| T::pr_register(data, bdev, old_key, new_key, flags))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the block layer with a valid block device of a disk of `T`.
+    unsafe extern "C" fn pr_reserve_callback(
+        bdev: *mut bindings::block_device,
+        key: u64,
+        pr_type: bindings::pr_type,
+        flags: u32,
+    ) -> c_int {
+        // SAFETY: By the safety requirements.
+        let (data, bdev) = unsafe { Self::bdev(bdev) };
+        from_result(|| T::pr_reserve(data, bdev, key, pr_type, flags))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the block layer with a valid block device of a disk of `T`.
+    unsafe extern "C" fn pr_release_callback(
+        bdev: *mut bindings::block_device,
+        key: u64,
+        pr_type: bindings::pr_type,
+    ) -> c_int {
+        // SAFETY: By the safety requirements.
+        let (data, bdev) = unsafe { Self::bdev(bdev) };
+        from_result(|| T::pr_release(data, bdev, key, pr_type))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the block layer with a valid block device of a disk of `T`.
+    unsafe extern "C" fn pr_preempt_callback(
+        bdev: *mut bindings::block_device,
+        old_key: u64,
+        new_key: u64,
+        pr_type: bindings::pr_type,
+        abort: bool,
+    ) -> c_int {
+        // SAFETY: By the safety requirements.
+        let (data, bdev) = unsafe { Self::bdev(bdev) };
+        from_result(|| T::pr_preempt(data, bdev, old_key, new_key, pr_type, abort))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the block layer with a valid block device of a disk of `T`.
+    unsafe extern "C" fn pr_clear_callback(bdev: *mut bindings::block_device, key: u64) -> c_int {
+        // SAFETY: By the safety requirements.
+        let (data, bdev) = unsafe { Self::bdev(bdev) };
+        from_result(|| T::pr_clear(data, bdev, key))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the block layer with a valid block device of a disk of `T`
+    /// and a valid key buffer.
+    unsafe extern "C" fn pr_read_keys_callback(
+        bdev: *mut bindings::block_device,
+        keys: *mut bindings::pr_keys,
+    ) -> c_int {
+        // SAFETY: By the safety requirements.
+        let (data, bdev) = unsafe { Self::bdev(bdev) };
+        // SAFETY: `keys` is valid and ours for the call.
+        let keys = unsafe { PrKeys::from_raw(keys) };
+        from_result(|| T::pr_read_keys(data, bdev, keys))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the block layer with a valid block device of a disk of `T`
+    /// and a valid reservation buffer.
+    unsafe extern "C" fn pr_read_reservation_callback(
+        bdev: *mut bindings::block_device,
+        rsv: *mut bindings::pr_held_reservation,
+    ) -> c_int {
+        // SAFETY: By the safety requirements.
+        let (data, bdev) = unsafe { Self::bdev(bdev) };
+        // SAFETY: `rsv` is valid and ours for the call.
+        let rsv = unsafe { PrHeldReservation::from_raw(rsv) };
+        from_result(|| T::pr_read_reservation(data, bdev, rsv))
+    }
+
+    const PR_VTABLE: bindings::pr_ops = bindings::pr_ops {
+        pr_register: Some(Self::pr_register_callback),
+        pr_reserve: if T::HAS_PR_RESERVE {
+            Some(Self::pr_reserve_callback)
+        } else {
+            None
+        },
+        pr_release: if T::HAS_PR_RELEASE {
+            Some(Self::pr_release_callback)
+        } else {
+            None
+        },
+        pr_preempt: if T::HAS_PR_PREEMPT {
+            Some(Self::pr_preempt_callback)
+        } else {
+            None
+        },
+        pr_clear: if T::HAS_PR_CLEAR {
+            Some(Self::pr_clear_callback)
+        } else {
+            None
+        },
+        pr_read_keys: if T::HAS_PR_READ_KEYS {
+            Some(Self::pr_read_keys_callback)
+        } else {
+            None
+        },
+        pr_read_reservation: if T::HAS_PR_READ_RESERVATION {
+            Some(Self::pr_read_reservation_callback)
+        } else {
+            None
+        },
+    };
+
+    /// # Safety
+    ///
     /// Called by the block layer once, when the last reference to a disk of
     /// `T` is dropped.
     unsafe extern "C" fn free_disk_callback(disk: *mut bindings::gendisk) {
@@ -572,6 +843,16 @@ impl<T: Operations> OperationsVTable<T> {
             Some(Self::get_unique_id_callback)
         } else {
             None
+        },
+        report_zones: if T::HAS_REPORT_ZONES {
+            Some(Self::report_zones_callback)
+        } else {
+            None
+        },
+        pr_ops: if T::HAS_PR_REGISTER {
+            &Self::PR_VTABLE
+        } else {
+            core::ptr::null()
         },
         free_disk: Some(Self::free_disk_callback),
         owner: this_module::<T::OwnerModule>().as_ptr(),

@@ -6,6 +6,15 @@
 
 use crate::{
     bindings,
+    block::bio_disk::Geometry,
+    error::{
+        code::{
+            ENOIOCTLCMD,
+            ENOTTY,
+            EOPNOTSUPP, //
+        },
+        Result, //
+    },
     types::Opaque, //
 };
 
@@ -57,6 +66,223 @@ impl BlockDevice {
         // SAFETY: By the type invariant the struct is valid; `bd_dev` is set
         // when the device is created and never changes.
         unsafe { (*self.as_raw()).bd_dev }
+    }
+
+    /// Returns whether the device is a partition rather than a whole disk.
+    pub fn is_partition(&self) -> bool {
+        // SAFETY: By the type invariant the device is valid; `__bd_flags`
+        // is read atomically.
+        unsafe { bindings::bdev_is_partition(self.as_raw()) }
+    }
+
+    /// Returns the operations of the device's disk.
+    fn fops(&self) -> &bindings::block_device_operations {
+        // SAFETY: By the type invariant the device and its disk are valid;
+        // a disk's `fops` is set at allocation, never changes and points to
+        // a table that outlives the disk (it belongs to the disk's module,
+        // which the disk pins).
+        unsafe { &*(*self.disk_raw()).fops }
+    }
+
+    /// Returns the persistent reservation operations of the device's disk.
+    fn pr_ops(&self) -> Option<&bindings::pr_ops> {
+        // SAFETY: As for `fops`: the table, when there is one, lives as long
+        // as the disk's module.
+        unsafe { self.fops().pr_ops.as_ref() }
+    }
+}
+
+/// Calling the operations of a device's own disk, as a stacking driver
+/// forwards what it receives to a lower device. Each returns `ENOTTY`
+/// (ioctls), `ENOIOCTLCMD` (compat ioctls) or `EOPNOTSUPP` (the others)
+/// when the disk does not have the operation; non-negative values are the
+/// operation's own (persistent reservation operations return positive
+/// `PR_STS_*` codes).
+impl BlockDevice {
+    /// Whether an ioctl received on `from` may be passed to this whole
+    /// device: a partition confines its opener to the partition, which a
+    /// lower driver called with its whole device cannot know, so only a
+    /// caller with `CAP_SYS_ADMIN` gets through from a partition
+    /// (`EPERM` otherwise).
+    pub fn may_forward_from(&self, from: &BlockDevice) -> Result {
+        // SAFETY: `capable` only reads the current task's credentials.
+        if from.is_partition() && !unsafe { bindings::capable(bindings::CAP_SYS_ADMIN as i32) } {
+            return Err(crate::error::code::EPERM);
+        }
+        Ok(())
+    }
+
+    /// Calls the disk's `ioctl` with this device.
+    pub fn ioctl(&self, mode: u32, cmd: u32, arg: usize) -> Result<i32> {
+        let f = self.fops().ioctl.ok_or(ENOTTY)?;
+        // SAFETY: The device is valid; `arg` is passed through unchanged,
+        // for the disk's driver to interpret as its caller meant it.
+        check(unsafe { f(self.as_raw(), mode, cmd, arg) })
+    }
+
+    /// Calls the disk's `compat_ioctl` with this device.
+    pub fn compat_ioctl(&self, mode: u32, cmd: u32, arg: usize) -> Result<i32> {
+        let f = self.fops().compat_ioctl.ok_or(ENOIOCTLCMD)?;
+        // SAFETY: As for `ioctl`.
+        check(unsafe { f(self.as_raw(), mode, cmd, arg) })
+    }
+
+    /// Asks the disk for its geometry.
+    pub fn getgeo(&self) -> Result<Geometry> {
+        let f = self.fops().getgeo.ok_or(EOPNOTSUPP)?;
+        let mut geo: bindings::hd_geometry = pin_init::zeroed();
+        // SAFETY: The disk is valid and `geo` is a valid geometry to fill.
+        check(unsafe { f(self.disk_raw(), &mut geo) })?;
+        Ok(Geometry {
+            heads: geo.heads,
+            sectors: geo.sectors,
+            cylinders: geo.cylinders,
+            start: geo.start as u64,
+        })
+    }
+
+    /// Asks the disk for a unique identifier of type `id_type` (C's `enum
+    /// blk_unique_id`); returns its length, 0 when the disk has none.
+    pub fn get_unique_id(&self, id: &mut [u8; 16], id_type: u32) -> Result<i32> {
+        let Some(f) = self.fops().get_unique_id else {
+            return Ok(0);
+        };
+        // SAFETY: The disk is valid and `id` is 16 writable bytes.
+        check(unsafe { f(self.disk_raw(), id.as_mut_ptr(), id_type) })
+    }
+
+    /// Asks the disk to report `nr_zones` zones from `sector` into `args`.
+    pub fn report_zones(
+        &self,
+        sector: u64,
+        nr_zones: u32,
+        args: &mut ReportZonesArgs,
+    ) -> Result<i32> {
+        let f = self.fops().report_zones.ok_or(EOPNOTSUPP)?;
+        // SAFETY: The disk is valid; `args` is the caller's valid report.
+        check(unsafe { f(self.disk_raw(), sector, nr_zones, args.0.get()) })
+    }
+
+    /// Registers `new_key` (replacing `old_key`) for persistent reservations.
+    pub fn pr_register(&self, old_key: u64, new_key: u64, flags: u32) -> Result<i32> {
+        let f = self.pr_ops().and_then(|p| p.pr_register).ok_or(EOPNOTSUPP)?;
+        // SAFETY: The device is valid.
+        check(unsafe { f(self.as_raw(), old_key, new_key, flags) })
+    }
+
+    /// Takes a reservation of type `pr_type` (C's `enum pr_type`).
+    pub fn pr_reserve(&self, key: u64, pr_type: u32, flags: u32) -> Result<i32> {
+        let f = self.pr_ops().and_then(|p| p.pr_reserve).ok_or(EOPNOTSUPP)?;
+        // SAFETY: The device is valid.
+        check(unsafe { f(self.as_raw(), key, pr_type, flags) })
+    }
+
+    /// Releases a reservation.
+    pub fn pr_release(&self, key: u64, pr_type: u32) -> Result<i32> {
+        let f = self.pr_ops().and_then(|p| p.pr_release).ok_or(EOPNOTSUPP)?;
+        // SAFETY: The device is valid.
+        check(unsafe { f(self.as_raw(), key, pr_type) })
+    }
+
+    /// Preempts (and with `abort`, aborts) the reservation of `old_key`.
+    pub fn pr_preempt(&self, old_key: u64, new_key: u64, pr_type: u32, abort: bool) -> Result<i32> {
+        let f = self.pr_ops().and_then(|p| p.pr_preempt).ok_or(EOPNOTSUPP)?;
+        // SAFETY: The device is valid.
+        check(unsafe { f(self.as_raw(), old_key, new_key, pr_type, abort) })
+    }
+
+    /// Clears every registration and reservation.
+    pub fn pr_clear(&self, key: u64) -> Result<i32> {
+        let f = self.pr_ops().and_then(|p| p.pr_clear).ok_or(EOPNOTSUPP)?;
+        // SAFETY: The device is valid.
+        check(unsafe { f(self.as_raw(), key) })
+    }
+
+    /// Reads the registered keys into `keys`.
+    pub fn pr_read_keys(&self, keys: &mut PrKeys) -> Result<i32> {
+        let f = self.pr_ops().and_then(|p| p.pr_read_keys).ok_or(EOPNOTSUPP)?;
+        // SAFETY: The device is valid; `keys` is the caller's valid buffer.
+        check(unsafe { f(self.as_raw(), keys.0.get()) })
+    }
+
+    /// Reads the reservation held into `rsv`.
+    pub fn pr_read_reservation(&self, rsv: &mut PrHeldReservation) -> Result<i32> {
+        let f = self.pr_ops().and_then(|p| p.pr_read_reservation).ok_or(EOPNOTSUPP)?;
+        // SAFETY: The device is valid; `rsv` is the caller's valid buffer.
+        check(unsafe { f(self.as_raw(), rsv.0.get()) })
+    }
+}
+
+/// Turns a C return value into a `Result`, keeping non-negative values.
+fn check(ret: i32) -> Result<i32> {
+    crate::error::to_result(ret).map(|()| ret)
+}
+
+/// The keys read by a persistent reservation `pr_read_keys` (C's `struct
+/// pr_keys`, with its flexible array of keys).
+///
+/// Only ever used by reference, handed from a caller to the device that
+/// fills it.
+///
+/// # Invariants
+///
+/// `self.0` is a valid `struct pr_keys` with room for `num_keys` keys.
+#[repr(transparent)]
+pub struct PrKeys(Opaque<bindings::pr_keys>);
+
+impl PrKeys {
+    /// Borrows the buffer at `ptr`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is a valid `struct pr_keys` with room for `num_keys` keys,
+    /// exclusively the caller's for `'a`.
+    pub unsafe fn from_raw<'a>(ptr: *mut bindings::pr_keys) -> &'a mut Self {
+        // SAFETY: A transparent wrapper; validity by the safety requirements.
+        unsafe { &mut *ptr.cast() }
+    }
+}
+
+/// The reservation read by `pr_read_reservation` (C's `struct
+/// pr_held_reservation`).
+///
+/// # Invariants
+///
+/// `self.0` is a valid `struct pr_held_reservation`.
+#[repr(transparent)]
+pub struct PrHeldReservation(Opaque<bindings::pr_held_reservation>);
+
+impl PrHeldReservation {
+    /// Borrows the buffer at `ptr`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is a valid `struct pr_held_reservation`, exclusively the
+    /// caller's for `'a`.
+    pub unsafe fn from_raw<'a>(ptr: *mut bindings::pr_held_reservation) -> &'a mut Self {
+        // SAFETY: A transparent wrapper; validity by the safety requirements.
+        unsafe { &mut *ptr.cast() }
+    }
+}
+
+/// A zone report in progress (C's `struct blk_report_zones_args`), passed
+/// from the block layer through a stacking driver to the disk that fills it.
+///
+/// # Invariants
+///
+/// `self.0` is a valid `struct blk_report_zones_args`.
+#[repr(transparent)]
+pub struct ReportZonesArgs(Opaque<bindings::blk_report_zones_args>);
+
+impl ReportZonesArgs {
+    /// Borrows the report at `ptr`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is a valid report, exclusively the caller's for `'a`.
+    pub unsafe fn from_raw<'a>(ptr: *mut bindings::blk_report_zones_args) -> &'a mut Self {
+        // SAFETY: A transparent wrapper; validity by the safety requirements.
+        unsafe { &mut *ptr.cast() }
     }
 }
 

@@ -16,6 +16,7 @@
 //! ```
 
 use crate::{
+    bindings,
     block::{
         bio::{
             Bio,
@@ -26,8 +27,10 @@ use crate::{
         bio_disk::{
             GenDisk,
             GenDiskBuilder,
+            Geometry,
             Operations, //
         },
+        BlockDevice,
         OpenBlockDevice,
     },
     fmt, new_spinlock,
@@ -93,7 +96,17 @@ pub struct Port {
     largest: Atomic<u32>,
     bios: Atomic<u32>,
     fail: Atomic<u32>,
+    tag: Atomic<u32>,
+    pr_key: Atomic<u64>,
 }
+
+/// The ioctl a memory disk answers (with its tag plus [`IOCTL_BASE`]).
+pub const IOCTL_TAG: u32 = 0x4d50;
+/// Added to the tag in the answer to [`IOCTL_TAG`].
+pub const IOCTL_BASE: i32 = 100;
+/// What a memory disk's `pr_clear` returns for a wrong key: a positive
+/// `PR_STS_*` code, as real devices return.
+pub const PR_STS_CONFLICT: i32 = 1;
 
 impl Port {
     /// Returns the size of the largest bio processed (after splitting).
@@ -110,6 +123,18 @@ impl Port {
     /// (`BlkStatus::OK` restores normal service): a failing path.
     pub fn fail_with(&self, status: BlkStatus) {
         self.fail.store(status.as_raw().into(), Relaxed);
+    }
+
+    /// Sets the tag the forwarded operations report, to tell disks apart:
+    /// the geometry's heads, the unique id's bytes (none for 0), the answer
+    /// to [`IOCTL_TAG`].
+    pub fn set_tag(&self, tag: u8) {
+        self.tag.store(tag.into(), Relaxed);
+    }
+
+    /// The key registered for persistent reservations, 0 if none.
+    pub fn pr_key(&self) -> u64 {
+        self.pr_key.load(Relaxed)
     }
 }
 
@@ -147,6 +172,57 @@ impl Operations for MemDisk {
         drop(bytes);
         bio.end(ret.map_or_else(BlkStatus::from, |()| BlkStatus::OK));
     }
+
+    fn getgeo(port: ArcBorrow<'_, Port>, geo: &mut Geometry) -> Result {
+        geo.heads = port.tag.load(Relaxed) as u8;
+        geo.sectors = 32;
+        geo.cylinders = (port.store.sectors() >> 11) as u16;
+        Ok(())
+    }
+
+    fn get_unique_id(port: ArcBorrow<'_, Port>, id: &mut [u8; 16], id_type: u32) -> Result<i32> {
+        let tag = port.tag.load(Relaxed) as u8;
+        if tag == 0 {
+            return Ok(0);
+        }
+        if id_type != bindings::blk_unique_id_BLK_UID_EUI64 {
+            return Err(EINVAL);
+        }
+        id[..8].fill(tag);
+        Ok(8)
+    }
+
+    fn ioctl(
+        port: ArcBorrow<'_, Port>,
+        _bdev: &BlockDevice,
+        _mode: u32,
+        cmd: u32,
+        _arg: usize,
+    ) -> Result<i32> {
+        if cmd != IOCTL_TAG {
+            return Err(ENOTTY);
+        }
+        Ok(IOCTL_BASE + port.tag.load(Relaxed) as i32)
+    }
+
+    fn pr_register(
+        port: ArcBorrow<'_, Port>,
+        _bdev: &BlockDevice,
+        _old_key: u64,
+        new_key: u64,
+        _flags: u32,
+    ) -> Result<i32> {
+        port.pr_key.store(new_key, Relaxed);
+        Ok(0)
+    }
+
+    fn pr_clear(port: ArcBorrow<'_, Port>, _bdev: &BlockDevice, key: u64) -> Result<i32> {
+        if key != port.pr_key.load(Relaxed) {
+            return Ok(PR_STS_CONFLICT);
+        }
+        port.pr_key.store(0, Relaxed);
+        Ok(0)
+    }
 }
 
 /// Builds and adds a disk named `name` on `store`, taking at most
@@ -163,6 +239,8 @@ pub fn build_on(
             largest: Atomic::new(0),
             bios: Atomic::new(0),
             fail: Atomic::new(0),
+            tag: Atomic::new(0),
+            pr_key: Atomic::new(0),
         },
         GFP_KERNEL,
     )?;

@@ -107,3 +107,14 @@ pub unsafe extern "C" fn mpath_kick_requeue(head: *mut bindings::mpath_head) {
     // SAFETY: By the safety requirements.
     unsafe { MpathHead::from_raw(head) }.kick_requeue()
 }
+
+/// Whether a disk is a head disk (C's `mpath_is_head_disk`).
+///
+/// # Safety
+///
+/// `disk` is a valid disk.
+#[export]
+pub unsafe extern "C" fn mpath_is_head_disk(disk: *mut bindings::gendisk) -> bool {
+    // SAFETY: A valid disk's `part0` lives as long as the disk.
+    crate::disk::is_head_disk(unsafe { kernel::block::BlockDevice::from_raw((*disk).part0) })
+}
