@@ -136,12 +136,13 @@ set_ana() {
 	echo "$2" >"$NVMET/ports/$1/ana_groups/$GRP/ana_state"
 }
 
-# wait_ana P STATE: until the host sees STATE on the path of port P
-# (up to 10 s).
+# wait_ana P STATE: until the host sees STATE on the path of port P (up
+# to 10 s).  Uses $Pn when set (setup_paths sets it), else looks it up.
 wait_ana() {
 	local p
+	eval "p=\${P$1:-}"
 	for _ in $(seq 100); do
-		p=$(path_of_port "$1")
+		[ -n "$p" ] || p=$(path_of_port "$1")
 		[ -n "$p" ] && [ "$(cat "/sys/block/$p/ana_state" 2>/dev/null)" = "$2" ] && return 0
 		sleep 0.1
 	done
@@ -194,18 +195,27 @@ path_ios() {
 	echo "${out# }"
 }
 
-# fio_verify NAME SECONDS [fio options...]: random 4k writes with a crc32c
-# header through the head for SECONDS; every 32 writes are read back and
-# verified while the job runs, and the rest at the end.  Terse output in
-# /tmp/NAME.fio; exit status fio's.
-fio_verify() {
-	local n t
-	n=$1 t=$2
-	shift 2
+# fio_start NAME [fio options...]: in the background, random 4k writes
+# with a crc32c header through the head, each 16 writes read back and
+# verified while the job runs, until fio_stop NAME (at most 300 s).
+# Terse output in /tmp/NAME.fio.
+fio_start() {
+	local n=$1
+	shift
+	rm -f "/tmp/$n.stop" "/tmp/$n.fio"
 	fio --name="$n" --filename="/dev/$HEAD" --rw=randwrite --bs=4k --size=8m \
 		--direct=1 --ioengine=libaio --iodepth=8 --verify=crc32c \
-		--verify_backlog=32 --verify_fatal=1 --time_based --runtime="$t" \
-		--eta=never --output-format=terse --output="/tmp/$n.fio" "$@"
+		--verify_backlog=16 --verify_fatal=1 --time_based --runtime=300 \
+		--trigger-file="/tmp/$n.stop" --eta=never --output-format=terse \
+		--output="/tmp/$n.fio" "$@" &
+	FIO_PID=$!
+}
+
+# fio_stop NAME: end the job started by fio_start; FIO_RC is its status.
+fio_stop() {
+	touch "/tmp/$1.stop"
+	wait "$FIO_PID"
+	FIO_RC=$?
 }
 
 # Fields of fio's terse (v3) line: error, read (verify) KiB and IOPS,
@@ -214,15 +224,26 @@ fio_field() {
 	awk -F';' -v f="$2" '$1 == 3 { print $f; exit }' "/tmp/$1.fio"
 }
 
-# fio_clean NAME: no error, data written, and data read back (verified).
-fio_clean() {
-	[ "$(fio_field "$1" 5)" = 0 ] && [ "$(fio_field "$1" 47)" -gt 0 ] &&
-		[ "$(fio_field "$1" 6)" -gt 0 ]
+# fio_verified NAME: data written, and all of it read back and verified
+# but the last backlog (16 writes) and the writes in flight (8) when the
+# job was stopped.
+fio_verified() {
+	[ "$(fio_field "$1" 47)" -gt 0 ] &&
+		[ "$(fio_field "$1" 6)" -ge $(($(fio_field "$1" 47) - 24 * 4)) ]
 }
 
 fio_summary() {
-	echo "fio $1: error=$(fio_field "$1" 5) written=$(fio_field "$1" 47)KiB" \
-		"($(fio_field "$1" 49) IOPS) verified=$(fio_field "$1" 6)KiB ($(fio_field "$1" 8) IOPS)"
+	echo "fio $1: status=$FIO_RC error=$(fio_field "$1" 5) written=$(fio_field "$1" 47)KiB" \
+		"($(fio_field "$1" 49) IOPS) verified=$(fio_field "$1" 6)KiB" \
+		"in $(($(fio_field "$1" 50) / 1000)) s"
+}
+
+# fio_checks NAME: summary line and the CHECKs of a stopped fio job.
+fio_checks() {
+	fio_summary "$1"
+	check "fio_${1}_exit_status_0" test "$FIO_RC" = 0
+	check "fio_${1}_no_io_error" test "$(fio_field "$1" 5)" = 0
+	check "fio_${1}_data_verified" fio_verified "$1"
 }
 
 # Guest time since boot, to report how long a scenario took.
