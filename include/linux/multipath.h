@@ -16,6 +16,8 @@
 
 #include <linux/bio.h>
 #include <linux/completion.h>
+#include <linux/jiffies.h>
+#include <linux/limits.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/numa.h>
@@ -74,6 +76,10 @@ enum mpath_access_state {
 #define MPATH_HEAD_DISK_LIVE		0
 #define MPATH_HEAD_QUEUE_IF_NO_PATH	1
 #define MPATH_HEAD_CDEV_LIVE		2
+#define MPATH_HEAD_REMOVE_PENDING	3
+
+/* The largest delayed_removal_secs: the delay in jiffies fits an int. */
+#define MPATH_MAX_DELAYED_REMOVAL_SECS	(INT_MAX / HZ)
 
 /**
  * struct mpath_device - one path of a multipath head, embedded by the driver
@@ -122,6 +128,11 @@ struct mpath_device {
  * @clone_bio: return the bio to send to a path in place of @bio (a clone
  *	whose completion completes @bio), or NULL to fail @bio with
  *	BLK_STS_RESOURCE.  Optional: @bio itself is sent.
+ * @remove_head: the delayed removal of a head without paths expired (see
+ *	mpath_can_remove_head()).  Called from a work item; the driver takes
+ *	the lock that serialises adding paths, and only if
+ *	mpath_head_devices_empty() still holds unpublishes and removes the
+ *	head.  Required for delayed removal.
  */
 struct mpath_head_template {
 	bool (*is_disabled)(struct mpath_device *mpath_device);
@@ -133,6 +144,7 @@ struct mpath_head_template {
 			    void **ctx);
 	void (*ioctl_finish)(void *ctx);
 	struct bio *(*clone_bio)(struct bio *bio);
+	void (*remove_head)(struct mpath_head *head);
 };
 
 /**
@@ -156,6 +168,10 @@ struct mpath_head_template {
  * @parent: the parent device of the head disk in sysfs; may be NULL.
  * @disk_groups: the attribute groups of the head disk, NULL-terminated;
  *	may be NULL.
+ * @remove_work: the delayed removal of the head once its last path went.
+ * @delayed_removal_secs: how long a head without paths waits for one, with
+ *	its I/O queued; 0 removes it at once.
+ * @drv_module: the driver's module, pinned while a removal is pending.
  * @mpdt: the driver's template.
  * @current_path: per NUMA node, the path last chosen.
  *
@@ -178,6 +194,9 @@ struct mpath_head {
 	struct work_struct	partition_scan_work;
 	struct device		*parent;
 	const struct attribute_group **disk_groups;
+	struct delayed_work	remove_work;
+	unsigned int		delayed_removal_secs;
+	struct module		*drv_module;
 	const struct mpath_head_template *mpdt;
 	struct mpath_device __rcu *current_path[MAX_NUMNODES];
 };
@@ -427,6 +446,42 @@ void mpath_revalidate_paths(struct mpath_head *head,
  * Call after a path became usable (access state change, reconnection).
  */
 void mpath_kick_requeue(struct mpath_head *head);
+
+/**
+ * mpath_delayed_removal_secs_show() - print a head's removal delay
+ * @head: the head.
+ * @buf: a sysfs buffer of PAGE_SIZE bytes.
+ *
+ * Return: the number of bytes written ("%u\n").
+ */
+ssize_t mpath_delayed_removal_secs_show(struct mpath_head *head, char *buf);
+
+/**
+ * mpath_delayed_removal_secs_store() - set a head's removal delay
+ * @head: the head.
+ * @buf: seconds, as kstrtouint() reads them (a trailing newline is
+ *	ignored); at most MPATH_MAX_DELAYED_REMOVAL_SECS.
+ *
+ * A non-zero delay queues I/O while the head has no path
+ * (MPATH_HEAD_QUEUE_IF_NO_PATH); zero stops that, and bios already
+ * waiting without a path are failed.
+ *
+ * Return: 0, or -EINVAL (nothing changed) for anything else.
+ */
+int mpath_delayed_removal_secs_store(struct mpath_head *head, const char *buf);
+
+/**
+ * mpath_can_remove_head() - decide about a head whose last path went
+ * @head: the head.
+ *
+ * Return: true if the driver removes the head now: it has no path and no
+ * removal delay.  False if it has a path, or if its removal is pending:
+ * then &mpath_head.drv_module is pinned (once, however often this is
+ * called) and &mpath_head_template.remove_head runs after the delay,
+ * unless a path is added first (mpath_add_device() cancels the removal and
+ * unpins the module).
+ */
+bool mpath_can_remove_head(struct mpath_head *head);
 
 /*
  * For the library's own use: the block_bio_remap trace event of a bio

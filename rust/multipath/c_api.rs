@@ -12,6 +12,7 @@ pub mod disk;
 pub mod head;
 pub mod iopolicy;
 pub mod path;
+pub mod removal;
 
 use kernel::prelude::*;
 

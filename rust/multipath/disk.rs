@@ -313,7 +313,13 @@ impl MpathHead {
     }
 
     /// Removes the head disk from the system (C's `mpath_remove_disk`).
+    ///
+    /// Serialised by the head's lock: a second caller (the driver's
+    /// teardown racing a delayed removal, say) returns only once the disk
+    /// is gone, so that [`MpathHead::put_disk`] never frees a disk that
+    /// `del_gendisk` is still working on.
     pub fn remove_disk(&self) {
+        let _guard = self.lock().lock();
         if !self.test_and_clear_flag(bindings::MPATH_HEAD_DISK_LIVE) {
             return;
         }

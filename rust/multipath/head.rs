@@ -136,6 +136,22 @@ impl MpathHead {
                 c"mpath_head.partition_scan_work".as_char_ptr(),
                 static_lock_class!().as_ptr(),
             );
+            bindings::init_work_with_key(
+                &raw mut (*ptr).remove_work.work,
+                Some(crate::removal::remove_work),
+                false,
+                c"mpath_head.remove_work".as_char_ptr(),
+                static_lock_class!().as_ptr(),
+            );
+            // The timer is embedded in a `delayed_work` and only armed by the
+            // workqueue code, which wants it irqsafe.
+            bindings::timer_init_key(
+                &raw mut (*ptr).remove_work.timer,
+                Some(bindings::delayed_work_timer_fn),
+                bindings::TIMER_IRQSAFE,
+                c"mpath_head.remove_work.timer".as_char_ptr(),
+                static_lock_class!().as_ptr(),
+            );
             bindings::init_completion(&raw mut (*ptr).released);
             (*ptr).ref_.refs.counter = 1;
             (*ptr).mpdt = mpdt;
@@ -158,6 +174,7 @@ impl MpathHead {
         head.put_own();
         // SAFETY: `released` is initialised.
         unsafe { bindings::wait_for_completion(&raw mut (*ptr).released) };
+        head.finish_removal();
         head.flush_works();
         // Whatever is still queued has no head to go to any more.
         for bio in head.take_requeued() {
@@ -473,6 +490,7 @@ impl MpathHead {
             // deleted, by the safety requirements.
             self.list().push_back(dev);
         }
+        self.cancel_removal();
         Ok(())
     }
 

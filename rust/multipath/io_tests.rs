@@ -50,7 +50,15 @@ mod cases {
         fn available_path(path: &TestPath) -> bool {
             path.available.load(Relaxed) != 0
         }
+
+        fn remove_head(head: &MpathHead) {
+            REMOVED.fetch_add(1, Relaxed);
+            head.remove_disk();
+        }
     }
+
+    /// How many heads the delayed removal removed.
+    static REMOVED: Atomic<u32> = Atomic::new(0);
 
     struct Rig {
         head: KBox<Opaque<bindings::mpath_head>>,
@@ -148,7 +156,7 @@ mod cases {
     #[pin_data]
     struct Later {
         rig: *const Rig,
-        remove: bool,
+        action: Action,
         #[pin]
         done: Completion,
         #[pin]
@@ -190,21 +198,49 @@ mod cases {
                 // SAFETY: Plain sleep in process context.
                 unsafe { bindings::msleep(10) };
             }
-            if this.remove {
-                rig.head().remove_disk();
-            } else {
-                rig.set_usable(1, true);
-                rig.head().kick_requeue();
+            match this.action {
+                Action::Remove => rig.head().remove_disk(),
+                Action::Usable => {
+                    rig.set_usable(1, true);
+                    rig.head().kick_requeue();
+                }
+                Action::Readd => {
+                    let path = &rig.paths[1];
+                    // SAFETY: The path and its disk live in the rig, whose
+                    // `drop` deletes the path again.
+                    let added = unsafe {
+                        rig.head().add_device(
+                            &path.mdev,
+                            path.disk.as_raw(),
+                            -1,
+                            core::ptr::null_mut(),
+                        )
+                    };
+                    if added.is_ok() {
+                        let _ = rig.head().set_live(&path.mdev);
+                    }
+                }
             }
             this.done.complete_all();
         }
     }
 
-    fn later(rig: &Rig, remove: bool) -> Result<LaterHandle> {
+    /// What a [`Later`] does.
+    #[derive(Clone, Copy)]
+    enum Action {
+        /// Makes path 1 usable and kicks the requeue work.
+        Usable,
+        /// Removes the head disk.
+        Remove,
+        /// Adds path 1 (deleted by the test) back, live.
+        Readd,
+    }
+
+    fn later(rig: &Rig, action: Action) -> Result<LaterHandle> {
         let work = Arc::pin_init(
             pin_init!(Later {
                 rig,
-                remove,
+                action,
                 done <- Completion::new(),
                 work <- new_work!("libmultipath_io::later"),
             }),
@@ -254,7 +290,7 @@ mod cases {
         )?;
         rig.set_usable(0, false);
         rig.set_usable(1, false);
-        let _later = later(&rig, false)?;
+        let _later = later(&rig, Action::Usable)?;
         assert!(rig.round_trips(1)?);
         assert!(rig.head().requeue_count() >= 1);
         assert_eq!(rig.head().fail_count(), 0);
@@ -317,7 +353,10 @@ mod cases {
         tag_paths(&rig);
         let head = rig.head().disk_bdev().ok_or(ENODEV)?;
         assert_eq!(head.getgeo()?.heads, 1);
-        assert_eq!(head.ioctl(0, mem_disk::IOCTL_TAG, 0)?, mem_disk::IOCTL_BASE + 1);
+        assert_eq!(
+            head.ioctl(0, mem_disk::IOCTL_TAG, 0)?,
+            mem_disk::IOCTL_BASE + 1
+        );
         assert_eq!(head.ioctl(0, 0x1234, 0).err(), Some(ENOTTY));
         let mut id = [0u8; 16];
         assert_eq!(head.get_unique_id(&mut id, EUI64)?, 8);
@@ -334,7 +373,10 @@ mod cases {
         // Path 0 fails: everything goes to path 1 now.
         rig.set_usable(0, false);
         assert_eq!(head.getgeo()?.heads, 2);
-        assert_eq!(head.ioctl(0, mem_disk::IOCTL_TAG, 0)?, mem_disk::IOCTL_BASE + 2);
+        assert_eq!(
+            head.ioctl(0, mem_disk::IOCTL_TAG, 0)?,
+            mem_disk::IOCTL_BASE + 2
+        );
         assert_eq!(head.get_unique_id(&mut id, EUI64)?, 8);
         assert_eq!(id[..8], [2u8; 8]);
         assert_eq!(head.pr_register(0, 0x123, 0)?, 0);
@@ -378,6 +420,51 @@ mod cases {
         Ok(())
     }
 
+    fn delete_all_paths(rig: &Rig) -> Result {
+        for path in rig.paths.iter() {
+            rig.head().delete_device(&path.mdev)?;
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn delayed_removal_keeps_io_until_a_path_returns() -> Result {
+        let rig = Rig::new(
+            c"rmpj",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_NUMA as c_int,
+        )?;
+        rig.head().set_delayed_removal_secs(30)?;
+        delete_all_paths(&rig)?;
+        assert!(!rig.head().can_remove());
+        let removed = REMOVED.load(Relaxed);
+        let _later = later(&rig, Action::Readd)?;
+        // Waits on the requeue list until path 1 is back, then completes.
+        assert!(rig.round_trips(1)?);
+        assert!(rig.head().requeue_count() >= 1);
+        assert_eq!(rig.head().fail_count(), 0);
+        assert!(!rig.head().test_flag(bindings::MPATH_HEAD_REMOVE_PENDING));
+        assert_eq!(REMOVED.load(Relaxed), removed);
+        Ok(())
+    }
+
+    #[test]
+    fn delayed_removal_fails_io_when_no_path_returns() -> Result {
+        let rig = Rig::new(
+            c"rmpk",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_NUMA as c_int,
+        )?;
+        rig.head().set_delayed_removal_secs(1)?;
+        delete_all_paths(&rig)?;
+        let removed = REMOVED.load(Relaxed);
+        assert!(!rig.head().can_remove());
+        // Waits about a second, until the removal fails it.
+        assert!(mem_disk::round_trip(rig.head().disk_devt(), 0, 1, 1).is_err());
+        assert!(rig.head().requeue_count() >= 1);
+        assert_eq!(REMOVED.load(Relaxed), removed + 1);
+        assert!(!rig.head().test_flag(bindings::MPATH_HEAD_REMOVE_PENDING));
+        Ok(())
+    }
+
     #[test]
     fn removal_fails_queued_io() -> Result {
         let rig = Rig::new(
@@ -386,7 +473,7 @@ mod cases {
         )?;
         rig.set_usable(0, false);
         rig.set_usable(1, false);
-        let _later = later(&rig, true)?;
+        let _later = later(&rig, Action::Remove)?;
         assert!(mem_disk::round_trip(rig.head().disk_devt(), 0, 1, 1).is_err());
         assert!(rig.head().requeue_count() >= 1);
         Ok(())

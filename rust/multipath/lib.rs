@@ -25,6 +25,7 @@ pub mod head_ref;
 mod io_tests;
 pub mod iopolicy;
 pub mod path;
+pub mod removal;
 pub mod selector;
 mod submit;
 pub mod template;

@@ -10,9 +10,9 @@ use crate::{
 use kernel::{
     bindings,
     block::bio::{
-        BlkStatus,
         Bio,
         BioFlag,
+        BlkStatus,
         ReqFlags, //
     },
     sync::srcu::Guard,

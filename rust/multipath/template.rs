@@ -9,7 +9,10 @@
 //! [`Template::<T>::table()`](Template::table). The library then calls the
 //! driver's methods with the driver's own path type.
 
-use crate::device::MpathDevice;
+use crate::{
+    device::MpathDevice,
+    head::MpathHead, //
+};
 use core::marker::PhantomData;
 use kernel::{
     bindings,
@@ -77,6 +80,13 @@ pub trait MpathHeadTemplate: 'static {
     fn available_path(_path: &Self::Path) -> bool {
         build_error!(kernel::error::VTABLE_DEFAULT_ERROR)
     }
+
+    /// The delayed removal of a head without paths expired: the driver
+    /// removes it unless a path was added meanwhile (see
+    /// [`MpathHead::can_remove`]). Default: the head stays.
+    fn remove_head(_head: &MpathHead) {
+        build_error!(kernel::error::VTABLE_DEFAULT_ERROR)
+    }
 }
 
 /// The C template of a Rust driver's [`MpathHeadTemplate`].
@@ -118,6 +128,14 @@ impl<T: MpathHeadTemplate> Template<T> {
         T::available_path(unsafe { Self::path(dev) })
     }
 
+    /// # Safety
+    ///
+    /// Called by the library with a head set up with this template.
+    unsafe extern "C" fn remove_head(head: *mut bindings::mpath_head) {
+        // SAFETY: By the safety requirements the head is set up.
+        T::remove_head(unsafe { MpathHead::from_raw(head) })
+    }
+
     const TABLE: bindings::mpath_head_template = bindings::mpath_head_template {
         is_disabled: if T::HAS_IS_DISABLED {
             Some(Self::is_disabled)
@@ -141,6 +159,11 @@ impl<T: MpathHeadTemplate> Template<T> {
         ioctl_begin: None,
         ioctl_finish: None,
         clone_bio: None,
+        remove_head: if T::HAS_REMOVE_HEAD {
+            Some(Self::remove_head)
+        } else {
+            None
+        },
     };
 
     /// Returns the C template to set heads up with.

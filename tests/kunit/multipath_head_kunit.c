@@ -332,6 +332,88 @@ static void template_callbacks_come_in_pairs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mpath_head_init(head, &begin_only, &policy), -EINVAL);
 }
 
+static void expect_secs(struct kunit *test, struct mpath_head *head, const char *want)
+{
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, mpath_delayed_removal_secs_show(head, buf), strlen(want));
+	KUNIT_EXPECT_STREQ(test, buf, want);
+}
+
+static void delayed_removal_secs_store_and_show(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"", "\n", "abc", "-1", "5 5", "5\n\n", "1.5", "4294967296",
+		"99999999999999999999",
+	};
+	struct fake_head *fh = fake_head(test, 1, MPATH_IOPOLICY_NUMA);
+	unsigned long *flags = &fh->head.flags;
+	char *longest = kunit_kzalloc(test, 5000, GFP_KERNEL);
+	char num[16];
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, longest);
+	expect_secs(test, &fh->head, "0\n");
+	KUNIT_EXPECT_EQ(test, mpath_delayed_removal_secs_store(&fh->head, "5\n"), 0);
+	expect_secs(test, &fh->head, "5\n");
+	KUNIT_EXPECT_TRUE(test, test_bit(MPATH_HEAD_QUEUE_IF_NO_PATH, flags));
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, mpath_delayed_removal_secs_store(&fh->head, bad[i]),
+				    -EINVAL, "input \"%s\"", bad[i]);
+	memset(longest, '1', 4999);
+	KUNIT_EXPECT_EQ(test, mpath_delayed_removal_secs_store(&fh->head, longest), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mpath_delayed_removal_secs_store(&fh->head, NULL), -EINVAL);
+	/* One past the largest delay whose jiffies fit. */
+	snprintf(num, sizeof(num), "%u", MPATH_MAX_DELAYED_REMOVAL_SECS + 1);
+	KUNIT_EXPECT_EQ(test, mpath_delayed_removal_secs_store(&fh->head, num), -EINVAL);
+	expect_secs(test, &fh->head, "5\n");
+	KUNIT_EXPECT_TRUE(test, test_bit(MPATH_HEAD_QUEUE_IF_NO_PATH, flags));
+
+	snprintf(num, sizeof(num), "%u", MPATH_MAX_DELAYED_REMOVAL_SECS);
+	KUNIT_EXPECT_EQ(test, mpath_delayed_removal_secs_store(&fh->head, num), 0);
+	KUNIT_EXPECT_EQ(test, mpath_delayed_removal_secs_store(&fh->head, "0x10"), 0);
+	expect_secs(test, &fh->head, "16\n");
+	KUNIT_EXPECT_EQ(test, mpath_delayed_removal_secs_store(&fh->head, "0"), 0);
+	expect_secs(test, &fh->head, "0\n");
+	KUNIT_EXPECT_FALSE(test, test_bit(MPATH_HEAD_QUEUE_IF_NO_PATH, flags));
+	fake_head_free(test, fh);
+}
+
+static void removal_waits_and_is_cancelled_by_a_path(struct kunit *test)
+{
+	struct fake_head *fh = fake_head(test, 1, MPATH_IOPOLICY_NUMA);
+	struct mpath_device *dev = &fh->paths[0].mdev;
+	unsigned long *flags = &fh->head.flags;
+	int i;
+
+	KUNIT_EXPECT_FALSE(test, mpath_can_remove_head(&fh->head));
+	mpath_delete_device(dev);
+	/* No delay: remove now. */
+	KUNIT_EXPECT_TRUE(test, mpath_can_remove_head(&fh->head));
+	KUNIT_EXPECT_FALSE(test, test_bit(MPATH_HEAD_REMOVE_PENDING, flags));
+
+	KUNIT_ASSERT_EQ(test, mpath_delayed_removal_secs_store(&fh->head, "1000"), 0);
+	KUNIT_EXPECT_FALSE(test, mpath_can_remove_head(&fh->head));
+	KUNIT_EXPECT_TRUE(test, test_bit(MPATH_HEAD_REMOVE_PENDING, flags));
+	/* Asked again: still pending, the module pinned once. */
+	KUNIT_EXPECT_FALSE(test, mpath_can_remove_head(&fh->head));
+
+	/* A path comes back in time, again and again. */
+	for (i = 0; i < 1000; i++) {
+		KUNIT_ASSERT_EQ(test, mpath_add_device(dev, &fh->head, NULL, NUMA_NO_NODE,
+						       NULL), 0);
+		KUNIT_ASSERT_FALSE(test, test_bit(MPATH_HEAD_REMOVE_PENDING, flags));
+		KUNIT_ASSERT_FALSE(test, mpath_can_remove_head(&fh->head));
+		KUNIT_ASSERT_TRUE(test, mpath_delete_device(dev));
+		KUNIT_ASSERT_FALSE(test, mpath_can_remove_head(&fh->head));
+		KUNIT_ASSERT_TRUE(test, test_bit(MPATH_HEAD_REMOVE_PENDING, flags));
+	}
+	/* Torn down while pending: the removal is cancelled. */
+	fake_head_free(test, fh);
+}
+
 static struct kunit_case mpath_head_cases[] = {
 	KUNIT_CASE(head_init_checks_arguments),
 	KUNIT_CASE(add_and_delete_paths),
@@ -344,6 +426,8 @@ static struct kunit_case mpath_head_cases[] = {
 	KUNIT_CASE(head_references),
 	KUNIT_CASE(driver_counts_its_heads),
 	KUNIT_CASE(template_callbacks_come_in_pairs),
+	KUNIT_CASE(delayed_removal_secs_store_and_show),
+	KUNIT_CASE(removal_waits_and_is_cancelled_by_a_path),
 	{}
 };
 

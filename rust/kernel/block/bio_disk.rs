@@ -406,7 +406,10 @@ impl<T: Operations> GenDisk<T> {
     /// Returns whether `bdev` belongs to a disk of `T`.
     pub fn is_of(bdev: &BlockDevice) -> bool {
         // SAFETY: The device's disk is valid; `fops` never changes.
-        core::ptr::eq(unsafe { (*bdev.disk_raw()).fops }, OperationsVTable::<T>::build())
+        core::ptr::eq(
+            unsafe { (*bdev.disk_raw()).fops },
+            OperationsVTable::<T>::build(),
+        )
     }
 
     /// Returns the device number of the whole disk.
@@ -451,9 +454,7 @@ impl<T: Operations> GenDisk<T> {
         let parent = parent.map_or(core::ptr::null_mut(), |p| p.as_raw());
         // SAFETY: The disk is valid and was not added; `parent` is NULL or a
         // valid device; `groups` by the safety requirements.
-        to_result(unsafe {
-            bindings::device_add_disk(parent, self.as_raw(), groups.cast_mut())
-        })?;
+        to_result(unsafe { bindings::device_add_disk(parent, self.as_raw(), groups.cast_mut()) })?;
         // INVARIANT: `device_add_disk` succeeded.
         self.added = true;
         Ok(())

@@ -165,7 +165,10 @@ impl BlockDevice {
 
     /// Registers `new_key` (replacing `old_key`) for persistent reservations.
     pub fn pr_register(&self, old_key: u64, new_key: u64, flags: u32) -> Result<i32> {
-        let f = self.pr_ops().and_then(|p| p.pr_register).ok_or(EOPNOTSUPP)?;
+        let f = self
+            .pr_ops()
+            .and_then(|p| p.pr_register)
+            .ok_or(EOPNOTSUPP)?;
         // SAFETY: The device is valid.
         check(unsafe { f(self.as_raw(), old_key, new_key, flags) })
     }
@@ -200,14 +203,20 @@ impl BlockDevice {
 
     /// Reads the registered keys into `keys`.
     pub fn pr_read_keys(&self, keys: &mut PrKeys) -> Result<i32> {
-        let f = self.pr_ops().and_then(|p| p.pr_read_keys).ok_or(EOPNOTSUPP)?;
+        let f = self
+            .pr_ops()
+            .and_then(|p| p.pr_read_keys)
+            .ok_or(EOPNOTSUPP)?;
         // SAFETY: The device is valid; `keys` is the caller's valid buffer.
         check(unsafe { f(self.as_raw(), keys.0.get()) })
     }
 
     /// Reads the reservation held into `rsv`.
     pub fn pr_read_reservation(&self, rsv: &mut PrHeldReservation) -> Result<i32> {
-        let f = self.pr_ops().and_then(|p| p.pr_read_reservation).ok_or(EOPNOTSUPP)?;
+        let f = self
+            .pr_ops()
+            .and_then(|p| p.pr_read_reservation)
+            .ok_or(EOPNOTSUPP)?;
         // SAFETY: The device is valid; `rsv` is the caller's valid buffer.
         check(unsafe { f(self.as_raw(), rsv.0.get()) })
     }

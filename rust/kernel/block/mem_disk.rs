@@ -30,8 +30,7 @@ use crate::{
             Geometry,
             Operations, //
         },
-        BlockDevice,
-        OpenBlockDevice,
+        BlockDevice, OpenBlockDevice,
     },
     fmt, new_spinlock,
     page::{

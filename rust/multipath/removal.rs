@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Delayed removal of a head whose last path went.
+//!
+//! With a non-zero `delayed_removal_secs` a head without paths queues its
+//! I/O and waits for a path to come back; after the delay the driver's
+//! `remove_head` removes it. While the removal is pending the driver's
+//! module is pinned, exactly once.
+//!
+//! # Protocol
+//!
+//! `MPATH_HEAD_REMOVE_PENDING` is set under the head's lock when the
+//! removal is scheduled and the module pinned. Whoever clears the bit owns
+//! the pin and drops it: a path added in time (which also cancels the work),
+//! the work itself when it fires, or the head's teardown. The bit is only
+//! set while the path list is empty, since adding a path clears it under
+//! the same lock.
+
+use crate::head::MpathHead;
+use kernel::{
+    bindings, container_of,
+    prelude::*,
+    sync::atomic::{
+        Atomic,
+        Relaxed, //
+    },
+};
+
+/// The largest removal delay, in seconds: the delay in jiffies fits an
+/// `int` (C's `MPATH_MAX_DELAYED_REMOVAL_SECS`). `CONFIG_HZ`, not
+/// `bindings::HZ`: the latter comes from the UAPI `asm/param.h` and is
+/// `USER_HZ`.
+pub const MAX_DELAYED_REMOVAL_SECS: u32 = i32::MAX as u32 / bindings::CONFIG_HZ;
+
+impl MpathHead {
+    fn removal_secs(&self) -> &Atomic<u32> {
+        // SAFETY: The field is valid for the head's life and only accessed
+        // atomically.
+        unsafe { Atomic::from_ptr(&raw mut (*self.as_raw()).delayed_removal_secs) }
+    }
+
+    fn remove_work(&self) -> *mut bindings::delayed_work {
+        // SAFETY: A field of the set-up head.
+        unsafe { &raw mut (*self.as_raw()).remove_work }
+    }
+
+    /// Returns the removal delay in seconds.
+    pub fn delayed_removal_secs(&self) -> u32 {
+        self.removal_secs().load(Relaxed)
+    }
+
+    /// Sets the removal delay: non-zero queues I/O while the head has no
+    /// path; zero stops that and fails the bios that wait without one.
+    /// `EINVAL` above [`MAX_DELAYED_REMOVAL_SECS`].
+    pub fn set_delayed_removal_secs(&self, secs: u32) -> Result {
+        if secs > MAX_DELAYED_REMOVAL_SECS {
+            return Err(EINVAL);
+        }
+        {
+            let _guard = self.lock().lock();
+            self.removal_secs().store(secs, Relaxed);
+            if secs != 0 {
+                self.test_and_set_flag(bindings::MPATH_HEAD_QUEUE_IF_NO_PATH);
+            } else {
+                self.clear_flag(bindings::MPATH_HEAD_QUEUE_IF_NO_PATH);
+            }
+        }
+        // Submitters see the new queue-if-no-path from now on.
+        self.srcu().synchronize();
+        if secs == 0 {
+            self.kick_requeue();
+        }
+        Ok(())
+    }
+
+    /// Decides about a head whose last path went (C's
+    /// `mpath_can_remove_head`): true to remove it now, false if it has a
+    /// path or its removal is pending.
+    pub fn can_remove(&self) -> bool {
+        let _guard = self.lock().lock();
+        if !self.is_empty() {
+            return false;
+        }
+        let secs = self.delayed_removal_secs();
+        if secs == 0 {
+            return true;
+        }
+        if self.test_and_set_flag(bindings::MPATH_HEAD_REMOVE_PENDING) {
+            // Already pending: the module is pinned once only.
+            return false;
+        }
+        // SAFETY: `drv_module` is NULL or the driver's module, alive while
+        // the driver calls us.
+        if !unsafe { bindings::try_module_get((*self.as_raw()).drv_module) } {
+            // The driver is being unloaded: remove now.
+            self.clear_flag(bindings::MPATH_HEAD_REMOVE_PENDING);
+            return true;
+        }
+        let delay = secs as usize * bindings::CONFIG_HZ as usize;
+        // SAFETY: The work is initialised; the head outlives it (teardown
+        // cancels it).
+        unsafe {
+            bindings::queue_delayed_work_on(
+                bindings::wq_misc_consts_WORK_CPU_UNBOUND as i32,
+                bindings::system_wq,
+                self.remove_work(),
+                delay,
+            )
+        };
+        false
+    }
+
+    /// Drops the module pin of a pending removal that `self` ends; `sync`
+    /// waits for a removal work that is running.
+    fn end_pending_removal(&self, sync: bool) {
+        if !self.test_and_clear_flag(bindings::MPATH_HEAD_REMOVE_PENDING) {
+            return;
+        }
+        // SAFETY: The work is initialised. It cannot be the caller: the
+        // work only calls the driver after it cleared the bit itself.
+        unsafe {
+            if sync {
+                bindings::cancel_delayed_work_sync(self.remove_work());
+            } else {
+                bindings::cancel_delayed_work(self.remove_work());
+            }
+            bindings::module_put((*self.as_raw()).drv_module);
+        }
+    }
+
+    /// A path was added, under the head's lock: a pending removal is off.
+    pub(crate) fn cancel_removal(&self) {
+        self.end_pending_removal(false);
+    }
+
+    /// The head is torn down: a pending removal is off.
+    pub(crate) fn finish_removal(&self) {
+        self.end_pending_removal(true);
+    }
+}
+
+/// The delayed removal fired.
+///
+/// # Safety
+///
+/// Called by the workqueue with the `remove_work` of a set-up head.
+pub(crate) unsafe extern "C" fn remove_work(work: *mut bindings::work_struct) {
+    // SAFETY: `work` is the `work` of the head's `remove_work`.
+    let head = unsafe {
+        let dwork = container_of!(work, bindings::delayed_work, work);
+        MpathHead::from_raw(container_of!(dwork, bindings::mpath_head, remove_work))
+    };
+    {
+        let _guard = head.lock().lock();
+        if !head.test_and_clear_flag(bindings::MPATH_HEAD_REMOVE_PENDING) {
+            // A path came back, or the head is being torn down.
+            return;
+        }
+    }
+    // Read before the driver may free the head.
+    // SAFETY: A field of the set-up head, constant after set-up.
+    let module = unsafe { (*head.as_raw()).drv_module };
+    if let Some(remove_head) = head.template().remove_head {
+        // SAFETY: The driver's callback takes its own set-up head.
+        unsafe { remove_head(head.as_raw()) };
+    }
+    // SAFETY: The pin taken by `can_remove`, which this work now owns.
+    unsafe { bindings::module_put(module) };
+}
