@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Paths going away under load: while fio writes and verifies through the
+# head of two round-robin loop paths, a controller is deleted with nvme-cli,
+# another through sysfs, and a port is unlinked from the subsystem on the
+# target.  I/O has to continue on the remaining path without error, and the
+# path has to carry I/O again once reconnected.
+. /scenarios/lib.sh
+. /scenarios/nvme_lib.sh
+
+require nvme_loop_two_controllers setup_paths 2 64
+require rr_set set_iopolicy round-robin
+echo "head $HEAD, paths $P1 (port 1) $P2 (port 2)"
+
+# window SECS: I/Os completed by each path (by port) during SECS seconds,
+# in D1/D2; a path that is gone counts 0.
+window() {
+	local a b
+	a=$(ios_of "$P1") b=$(ios_of "$P2")
+	sleep "$1"
+	D1=$(($(ios_of "$P1") - a)) D2=$(($(ios_of "$P2") - b))
+}
+
+ios_of() {
+	if [ -n "$1" ] && [ -e "/sys/block/$1/stat" ]; then ios "$1"; else echo 0; fi
+}
+
+gone() {
+	for _ in $(seq 100); do
+		[ ! -e "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# back P NAME: reconnect port P; its path must carry I/O again.
+back() {
+	check "${2}_reconnect" connect_port "$1"
+	eval "P$1=$(path_of_port "$1")"
+	window 2
+	echo "EVENT $2: port $1 reconnected as $(eval echo "\$P$1"): $P1 $D1 I/Os, $P2 $D2 I/Os in 2 s"
+	check "${2}_path1_used_again" test "$D1" -gt 10
+	check "${2}_path2_used_again" test "$D2" -gt 10
+}
+
+fio_start failover
+sleep 2
+window 2
+echo "EVENT start: $P1 $D1 I/Os, $P2 $D2 I/Os in 2 s"
+check start_both_paths_used sh -c "[ $D1 -gt 10 ] && [ $D2 -gt 10 ]"
+
+# 1. nvme disconnect of the controller of port 2.
+c2=nvme$(ctrl_of_port 2)
+check disconnect_ctrl_port2 nvme disconnect -d "$c2"
+check path2_gone gone "/sys/block/$P2"
+check head_stays test -b "/dev/$HEAD"
+old2=$P2 P2=
+window 2
+echo "EVENT disconnect $c2 ($old2): $P1 $D1 I/Os in 2 s"
+check io_continues_on_path1 test "$D1" -gt 10
+back 2 disconnect
+
+# 2. delete_controller of port 1 through sysfs.
+c1=nvme$(ctrl_of_port 1)
+echo 1 >"/sys/class/nvme/$c1/delete_controller"
+check path1_gone_after_delete_controller gone "/sys/block/$P1"
+old1=$P1 P1=
+window 2
+echo "EVENT delete_controller $c1 ($old1): $P2 $D2 I/Os in 2 s"
+check io_continues_on_path2 test "$D2" -gt 10
+back 1 delete_controller
+
+# 3. The target unlinks the subsystem from port 1: the target deletes the
+# port's controllers, the host loses the path.
+rm "$NVMET/ports/1/subsystems/$NQN"
+check path1_gone_after_port_unlink gone "/sys/block/$P1"
+P1=
+window 2
+echo "EVENT port 1 unlinked: $P2 $D2 I/Os in 2 s"
+check io_continues_after_port_unlink test "$D2" -gt 10
+ln -s "$NVMET/subsystems/$NQN" "$NVMET/ports/1/subsystems/$NQN"
+back 1 port_relink
+
+fio_stop failover
+fio_checks failover
+scenario_time
