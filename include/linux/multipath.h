@@ -153,6 +153,9 @@ struct mpath_head_template {
  * @srcu: readers of @dev_list and @current_path hold it.
  * @dev_list: the paths, in the order they were added.
  * @lock: serialises changes of @dev_list.
+ * @disk_lock: serialises adding and removing the head disk and its sysfs
+ *	links; never taken by a sysfs method, since removing the disk waits
+ *	for those.
  * @ref: references to the head; mpath_head_uninit() waits for the last.
  * @released: completed when @ref drops to zero.
  * @iopolicy: the driver's storage of the &enum mpath_iopolicy_e in force
@@ -167,7 +170,8 @@ struct mpath_head_template {
  * @partition_scan_work: scans the head disk's partitions once it is added.
  * @parent: the parent device of the head disk in sysfs; may be NULL.
  * @disk_groups: the attribute groups of the head disk, NULL-terminated;
- *	may be NULL.
+ *	they should include &mpath_attr_group.  NULL means
+ *	&mpath_device_groups.
  * @remove_work: the delayed removal of the head once its last path went.
  * @delayed_removal_secs: how long a head without paths waits for one, with
  *	its I/O queued; 0 removes it at once.
@@ -181,6 +185,7 @@ struct mpath_head {
 	struct srcu_struct	srcu;
 	struct list_head	dev_list;
 	struct mutex		lock;		/* serialises dev_list changes */
+	struct mutex		disk_lock;	/* disk add/remove, links */
 	refcount_t		ref;
 	struct completion	released;
 	int			*iopolicy;
@@ -482,6 +487,46 @@ int mpath_delayed_removal_secs_store(struct mpath_head *head, const char *buf);
  * unpins the module).
  */
 bool mpath_can_remove_head(struct mpath_head *head);
+
+/*
+ * The head disk's "multipath" group, which holds a link to each path's
+ * disk, and the default groups of a head disk (just that one).
+ */
+extern const struct attribute_group mpath_attr_group;
+extern const struct attribute_group *mpath_device_groups[];
+
+/**
+ * mpath_add_sysfs_link() - link every added path disk under the head's
+ *	"multipath" group
+ * @head: the head.
+ *
+ * Once per path (MPATH_DEVICE_SYSFS_ATTR_LINK); nothing while the head
+ * disk is not live or a path's disk is not added yet.
+ * mpath_device_set_live() calls it; a driver calls it again when a path's
+ * disk is added later.
+ */
+void mpath_add_sysfs_link(struct mpath_head *head);
+
+/**
+ * mpath_remove_sysfs_link() - remove a path's link from its head
+ * @dev: the path.
+ *
+ * Does nothing if there is no link.  mpath_delete_device() calls it.
+ */
+void mpath_remove_sysfs_link(struct mpath_device *dev);
+
+/**
+ * mpath_numa_nodes_show() - print the nodes whose I/O uses a path
+ * @dev: the path.
+ * @buf: a sysfs buffer of PAGE_SIZE bytes.
+ *
+ * Under the NUMA policy, the nodes whose cached path is @dev as a range
+ * list ("0-1\n"); under the other policies nothing, as NVMe has always
+ * shown.
+ *
+ * Return: the number of bytes written, 0 under another policy.
+ */
+ssize_t mpath_numa_nodes_show(struct mpath_device *dev, char *buf);
 
 /*
  * For the library's own use: the block_bio_remap trace event of a bio

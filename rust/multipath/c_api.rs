@@ -13,6 +13,7 @@ pub mod head;
 pub mod iopolicy;
 pub mod path;
 pub mod removal;
+pub mod sysfs;
 
 use kernel::prelude::*;
 

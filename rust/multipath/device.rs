@@ -77,6 +77,22 @@ impl MpathDevice {
         unsafe { &*ptr.cast() }
     }
 
+    fn flags(&self) -> &Atomic<usize> {
+        // SAFETY: `flags` is valid and aligned, and only changed with atomic
+        // bit operations, by C and Rust alike.
+        unsafe { Atomic::<usize>::from_ptr(&raw mut (*self.as_raw()).flags) }
+    }
+
+    /// Sets `MPATH_DEVICE_*` bit `bit`; returns whether it was set before.
+    pub fn test_and_set_flag(&self, bit: u32) -> bool {
+        crate::head::update_bit(self.flags(), bit, true)
+    }
+
+    /// Clears `MPATH_DEVICE_*` bit `bit`; returns whether it was set before.
+    pub fn test_and_clear_flag(&self, bit: u32) -> bool {
+        crate::head::update_bit(self.flags(), bit, false)
+    }
+
     /// Returns the raw C struct.
     pub fn as_raw(&self) -> *mut bindings::mpath_device {
         self.0.get()

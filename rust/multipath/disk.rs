@@ -275,18 +275,28 @@ impl MpathHead {
         let Some(mut disk) = self.disk_handle(false) else {
             return Err(ENODEV);
         };
-        if !self.test_and_set_flag(bindings::MPATH_HEAD_DISK_LIVE) {
-            let parent = self.raw_parent();
-            // SAFETY: The driver's parent device outlives the head disk.
-            let parent = (!parent.is_null()).then(|| unsafe { Device::from_raw(parent) });
-            // SAFETY: The driver's groups are for the head disk and outlive
-            // the head (`struct mpath_head`'s contract).
-            if let Err(e) = unsafe { disk.add_with_groups(parent, self.raw_disk_groups()) } {
-                self.clear_flag(bindings::MPATH_HEAD_DISK_LIVE);
-                return Err(e);
+        {
+            let _guard = self.disk_lock().lock();
+            if !self.test_and_set_flag(bindings::MPATH_HEAD_DISK_LIVE) {
+                let parent = self.raw_parent();
+                // SAFETY: The driver's parent device outlives the head disk.
+                let parent = (!parent.is_null()).then(|| unsafe { Device::from_raw(parent) });
+                let mut groups = self.raw_disk_groups();
+                if groups.is_null() {
+                    // A static C array, never written.
+                    groups = (&raw const bindings::mpath_device_groups).cast();
+                }
+                // SAFETY: The groups are the library's, or the driver's for
+                // the head disk, which outlive the head (`struct
+                // mpath_head`'s contract).
+                if let Err(e) = unsafe { disk.add_with_groups(parent, groups) } {
+                    self.clear_flag(bindings::MPATH_HEAD_DISK_LIVE);
+                    return Err(e);
+                }
+                self.schedule_partition_scan();
             }
-            self.schedule_partition_scan();
         }
+        self.add_sysfs_links();
 
         {
             let _guard = self.lock().lock();
@@ -314,15 +324,17 @@ impl MpathHead {
 
     /// Removes the head disk from the system (C's `mpath_remove_disk`).
     ///
-    /// Serialised by the head's lock: a second caller (the driver's
+    /// Serialised by the head's disk lock: a second caller (the driver's
     /// teardown racing a delayed removal, say) returns only once the disk
     /// is gone, so that [`MpathHead::put_disk`] never frees a disk that
     /// `del_gendisk` is still working on.
     pub fn remove_disk(&self) {
-        let _guard = self.lock().lock();
+        let _guard = self.disk_lock().lock();
         if !self.test_and_clear_flag(bindings::MPATH_HEAD_DISK_LIVE) {
             return;
         }
+        // The links go with the disk's directory.
+        self.forget_sysfs_links();
         // Bios that found the disk live are on the requeue list now; the
         // requeue work fails them all, since the disk is not live.
         self.srcu().synchronize();

@@ -117,6 +117,11 @@ impl MpathHead {
                 c"mpath_head.lock".as_char_ptr(),
                 static_lock_class!().as_ptr(),
             );
+            bindings::__mutex_init(
+                &raw mut (*ptr).disk_lock,
+                c"mpath_head.disk_lock".as_char_ptr(),
+                static_lock_class!().as_ptr(),
+            );
             bindings::__spin_lock_init(
                 &raw mut (*ptr).requeue_lock,
                 c"mpath_head.requeue_lock".as_char_ptr(),
@@ -185,6 +190,7 @@ impl MpathHead {
         unsafe {
             bindings::cleanup_srcu_struct(&raw mut (*ptr).srcu);
             bindings::mutex_destroy(&raw mut (*ptr).lock);
+            bindings::mutex_destroy(&raw mut (*ptr).disk_lock);
         }
     }
 
@@ -210,6 +216,14 @@ impl MpathHead {
     pub(crate) fn lock(&self) -> &Lock<(), MutexBackend> {
         // SAFETY: `lock` is an initialised mutex that lives as long as `self`.
         unsafe { Lock::from_raw(&raw mut (*self.as_raw()).lock) }
+    }
+
+    /// Returns the lock of the head disk's addition and removal (C's
+    /// `disk_lock`), which no sysfs method takes.
+    pub(crate) fn disk_lock(&self) -> &Lock<(), MutexBackend> {
+        // SAFETY: `disk_lock` is an initialised mutex that lives as long as
+        // `self`.
+        unsafe { Lock::from_raw(&raw mut (*self.as_raw()).disk_lock) }
     }
 
     fn requeue_lock(&self) -> &Lock<(), SpinLockIrqBackend> {
@@ -265,15 +279,7 @@ impl MpathHead {
     }
 
     fn update_flag(&self, bit: u32, set: bool) -> bool {
-        let mask = 1usize << bit;
-        let mut old = self.flags().load(Relaxed);
-        loop {
-            let new = if set { old | mask } else { old & !mask };
-            match self.flags().cmpxchg(old, new, Full) {
-                Ok(_) => return old & mask != 0,
-                Err(now) => old = now,
-            }
-        }
+        update_bit(self.flags(), bit, set)
     }
 
     /// Sets bit `bit`; returns whether it was set before.
@@ -499,6 +505,9 @@ impl MpathHead {
     ///
     /// On return nothing can reach `dev`; the driver may free it.
     pub fn delete_device(&self, dev: &MpathDevice) -> Result<bool> {
+        if dev.head().map(|h| h.as_raw()) == Some(self.as_raw()) {
+            self.remove_sysfs_link(dev);
+        }
         let guard = self.lock().lock();
         // SAFETY: `dev` is valid; its head is only changed under this lock.
         if unsafe { (*dev.as_raw()).mpath_head } != self.as_raw() {
@@ -605,5 +614,19 @@ impl<'g> PathSet<'g> for HeadPaths<'g> {
         // waits for this reader before clearing caches, so `path` stays
         // valid until it is cleared and a grace period has passed.
         unsafe { self.head.current_path(node).set(Some(path)) };
+    }
+}
+
+/// Sets or clears bit `bit` of `flags` with full ordering, as C's
+/// `test_and_set_bit` / `test_and_clear_bit`; returns whether it was set.
+pub(crate) fn update_bit(flags: &Atomic<usize>, bit: u32, set: bool) -> bool {
+    let mask = 1usize << bit;
+    let mut old = flags.load(Relaxed);
+    loop {
+        let new = if set { old | mask } else { old & !mask };
+        match flags.cmpxchg(old, new, Full) {
+            Ok(_) => return old & mask != 0,
+            Err(now) => old = now,
+        }
     }
 }

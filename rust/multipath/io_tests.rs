@@ -466,6 +466,52 @@ mod cases {
     }
 
     #[test]
+    fn head_disk_links_each_path_once() -> Result {
+        let rig = Rig::new(
+            c"rmpl",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_NUMA as c_int,
+        )?;
+        let head = rig.head().disk_bdev().ok_or(ENODEV)?;
+        let name = |i: usize| rig.paths[i].disk.part0().name();
+        assert!(head.has_in_group(c"multipath", name(0)));
+        assert!(head.has_in_group(c"multipath", name(1)));
+        // Going live again and asking again add nothing (sysfs would warn
+        // about a duplicate).
+        rig.head().set_live(&rig.paths[0].mdev)?;
+        rig.head().add_sysfs_links();
+        // A deleted path loses its link, the other keeps its own.
+        rig.head().delete_device(&rig.paths[0].mdev)?;
+        assert!(!head.has_in_group(c"multipath", name(0)));
+        assert!(head.has_in_group(c"multipath", name(1)));
+        // Once the head disk is gone, deleting a path leaves sysfs alone.
+        rig.head().remove_disk();
+        assert!(!head.has_in_group(c"multipath", name(1)));
+        rig.head().delete_device(&rig.paths[1].mdev)?;
+        Ok(())
+    }
+
+    #[test]
+    fn numa_nodes_are_those_caching_the_path() -> Result {
+        let rig = Rig::new(
+            c"rmpm",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_NUMA as c_int,
+        )?;
+        // Going live cached the first optimized path on both (fake) nodes.
+        assert_eq!(rig.head().numa_nodes_of(&rig.paths[0].mdev).bits[0], 0b11);
+        assert_eq!(rig.head().numa_nodes_of(&rig.paths[1].mdev).bits[0], 0);
+        rig.set_usable(0, false);
+        assert_eq!(rig.head().numa_nodes_of(&rig.paths[0].mdev).bits[0], 0);
+        // I/O caches path 1 on the node it was issued from (the test
+        // thread may move between nodes: one of them, at least).
+        assert!(rig.round_trips(1)?);
+        assert_ne!(rig.head().numa_nodes_of(&rig.paths[1].mdev).bits[0], 0);
+        // Other policies do not use the per-node cache for this.
+        rig.head().set_iopolicy(crate::IoPolicy::RoundRobin);
+        assert_eq!(rig.head().numa_nodes_of(&rig.paths[1].mdev).bits[0], 0);
+        Ok(())
+    }
+
+    #[test]
     fn removal_fails_queued_io() -> Result {
         let rig = Rig::new(
             c"rmpe",

@@ -28,6 +28,7 @@ pub mod path;
 pub mod removal;
 pub mod selector;
 mod submit;
+pub mod sysfs;
 pub mod template;
 
 /// The module of this crate's `#[vtable]` implementations: the library is

@@ -414,6 +414,33 @@ static void removal_waits_and_is_cancelled_by_a_path(struct kunit *test)
 	fake_head_free(test, fh);
 }
 
+static void numa_nodes_show_lists_caching_nodes(struct kunit *test)
+{
+	struct fake_head *fh = fake_head(test, 2, MPATH_IOPOLICY_NUMA);
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	char want[16], seen[2];
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	/* Nothing cached yet: an empty list. */
+	KUNIT_EXPECT_EQ(test, mpath_numa_nodes_show(&fh->paths[0].mdev, buf), 1);
+	KUNIT_EXPECT_STREQ(test, buf, "\n");
+
+	migrate_disable();
+	choose(fh, 1, seen);
+	snprintf(want, sizeof(want), "%d\n", numa_node_id());
+	migrate_enable();
+	KUNIT_EXPECT_STREQ(test, seen, "A");
+	KUNIT_EXPECT_EQ(test, mpath_numa_nodes_show(&fh->paths[0].mdev, buf), strlen(want));
+	KUNIT_EXPECT_STREQ(test, buf, want);
+	KUNIT_EXPECT_EQ(test, mpath_numa_nodes_show(&fh->paths[1].mdev, buf), 1);
+	KUNIT_EXPECT_STREQ(test, buf, "\n");
+
+	/* Another policy: an empty file, as NVMe shows it. */
+	KUNIT_EXPECT_EQ(test, mpath_iopolicy_store(&fh->head, "round-robin"), 0);
+	KUNIT_EXPECT_EQ(test, mpath_numa_nodes_show(&fh->paths[0].mdev, buf), 0);
+	fake_head_free(test, fh);
+}
+
 static struct kunit_case mpath_head_cases[] = {
 	KUNIT_CASE(head_init_checks_arguments),
 	KUNIT_CASE(add_and_delete_paths),
@@ -428,6 +455,7 @@ static struct kunit_case mpath_head_cases[] = {
 	KUNIT_CASE(template_callbacks_come_in_pairs),
 	KUNIT_CASE(delayed_removal_secs_store_and_show),
 	KUNIT_CASE(removal_waits_and_is_cancelled_by_a_path),
+	KUNIT_CASE(numa_nodes_show_lists_caching_nodes),
 	{}
 };
 

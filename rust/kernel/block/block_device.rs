@@ -15,6 +15,14 @@ use crate::{
         },
         Result, //
     },
+    str::{
+        CStr,
+        CStrExt, //
+    },
+    sync::atomic::{
+        Atomic,
+        Relaxed, //
+    },
     types::Opaque, //
 };
 
@@ -66,6 +74,77 @@ impl BlockDevice {
         // SAFETY: By the type invariant the struct is valid; `bd_dev` is set
         // when the device is created and never changes.
         unsafe { (*self.as_raw()).bd_dev }
+    }
+
+    /// Returns the device's name in sysfs and `/dev` ("sda", "nvme0c0n1").
+    pub fn name(&self) -> &CStr {
+        // SAFETY: By the type invariant the device is valid; a registered
+        // block device's kobject name is set at creation and outlives it.
+        unsafe { CStr::from_char_ptr((*self.as_raw()).bd_device.kobj.name) }
+    }
+
+    /// Returns whether the device's disk was added (and is visible in
+    /// sysfs).
+    pub fn disk_is_added(&self) -> bool {
+        // SAFETY: The disk is valid; `state` is only changed with atomic bit
+        // operations.
+        let state = unsafe { Atomic::<usize>::from_ptr(&raw mut (*self.disk_raw()).state) };
+        state.load(Relaxed) & (1 << bindings::GD_ADDED) != 0
+    }
+
+    /// Adds a link to `target`, named after it, to the attribute group
+    /// `group` of this device's sysfs directory.
+    pub fn add_link_to_group(&self, group: &CStr, target: &BlockDevice) -> Result {
+        // SAFETY: Both devices are valid, and their kobjects with them; the
+        // names are NUL-terminated.
+        crate::error::to_result(unsafe {
+            bindings::sysfs_add_link_to_group(
+                &raw mut (*self.as_raw()).bd_device.kobj,
+                group.as_char_ptr(),
+                &raw mut (*target.as_raw()).bd_device.kobj,
+                target.name().as_char_ptr(),
+            )
+        })
+    }
+
+    /// Removes the link `name` from the attribute group `group` of this
+    /// device's sysfs directory, which must still exist.
+    pub fn remove_link_from_group(&self, group: &CStr, name: &CStr) {
+        // SAFETY: The device is valid and, by the requirement above, in
+        // sysfs; the names are NUL-terminated.
+        unsafe {
+            bindings::sysfs_remove_link_from_group(
+                &raw mut (*self.as_raw()).bd_device.kobj,
+                group.as_char_ptr(),
+                name.as_char_ptr(),
+            )
+        }
+    }
+
+    /// Returns whether the attribute group `group` of this device's sysfs
+    /// directory has an entry `name` (an attribute or a link).
+    pub fn has_in_group(&self, group: &CStr, name: &CStr) -> bool {
+        // SAFETY: The device is valid; `sd` is NULL or its directory.
+        let dir = unsafe { (*self.as_raw()).bd_device.kobj.sd };
+        if dir.is_null() {
+            return false;
+        }
+        // SAFETY: `dir` is a valid kernfs node; the lookups take references
+        // that are dropped below.
+        unsafe {
+            let grp = bindings::kernfs_find_and_get_ns(dir, group.as_char_ptr(), core::ptr::null());
+            if grp.is_null() {
+                return false;
+            }
+            let entry =
+                bindings::kernfs_find_and_get_ns(grp, name.as_char_ptr(), core::ptr::null());
+            bindings::kernfs_put(grp);
+            if entry.is_null() {
+                return false;
+            }
+            bindings::kernfs_put(entry);
+        }
+        true
     }
 
     /// Returns whether the device is a partition rather than a whole disk.

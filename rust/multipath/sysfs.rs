@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The head's sysfs surface: the `multipath/` group with one link per path
+//! disk, and the per-path `numa_nodes`.
+//!
+//! Links are added and removed under the head's disk lock, as the head
+//! disk itself, so that a link is never added to a directory being removed
+//! nor removed from one that is gone.
+
+use crate::{
+    device::MpathDevice,
+    head::MpathHead,
+    path::PathSet,
+    IoPolicy, //
+};
+use kernel::{
+    bindings,
+    numa,
+    prelude::*, //
+};
+
+/// The name of the head disk's group of path links.
+const GROUP: &CStr = c"multipath";
+
+impl MpathHead {
+    /// Links every added path disk under the head disk's `multipath/`
+    /// group, once per path; nothing while the head disk is not live (C's
+    /// `mpath_add_sysfs_link`).
+    pub fn add_sysfs_links(&self) {
+        let _guard = self.disk_lock().lock();
+        if !self.test_flag(bindings::MPATH_HEAD_DISK_LIVE) {
+            return;
+        }
+        let Some(head) = self.disk_bdev() else {
+            return;
+        };
+        let srcu = self.srcu().read_lock();
+        for dev in self.path_set(&srcu).paths() {
+            let Some(path) = dev.bdev() else {
+                continue;
+            };
+            // A disk not added yet has no name in sysfs to link to.
+            if !path.disk_is_added()
+                || dev.test_and_set_flag(bindings::MPATH_DEVICE_SYSFS_ATTR_LINK)
+            {
+                continue;
+            }
+            if let Err(e) = head.add_link_to_group(GROUP, path) {
+                pr_err!(
+                    "{}: failed to link path {}: {:?}\n",
+                    head.name(),
+                    path.name(),
+                    e
+                );
+                dev.test_and_clear_flag(bindings::MPATH_DEVICE_SYSFS_ATTR_LINK);
+            }
+        }
+    }
+
+    /// Removes the link to `dev`, if there is one (C's
+    /// `mpath_remove_sysfs_link`).
+    pub fn remove_sysfs_link(&self, dev: &MpathDevice) {
+        let _guard = self.disk_lock().lock();
+        if !dev.test_and_clear_flag(bindings::MPATH_DEVICE_SYSFS_ATTR_LINK) {
+            return;
+        }
+        if let (Some(head), Some(path)) = (self.disk_bdev(), dev.bdev()) {
+            // The head disk is live: a link exists only then (see
+            // `forget_sysfs_links`).
+            head.remove_link_from_group(GROUP, path.name());
+        }
+    }
+
+    /// The head disk is being removed, its directory with the links in it:
+    /// no path has a link any more. Called under the disk lock.
+    pub(crate) fn forget_sysfs_links(&self) {
+        let srcu = self.srcu().read_lock();
+        for dev in self.path_set(&srcu).paths() {
+            dev.test_and_clear_flag(bindings::MPATH_DEVICE_SYSFS_ATTR_LINK);
+        }
+    }
+
+    /// Returns the nodes whose cached path is `dev`, as a bitmap of node
+    /// ids; empty unless the policy is NUMA.
+    pub fn numa_nodes_of(&self, dev: &MpathDevice) -> bindings::nodemask_t {
+        let mut nodes: bindings::nodemask_t = pin_init::zeroed();
+        if self.iopolicy() != IoPolicy::Numa {
+            return nodes;
+        }
+        let srcu = self.srcu().read_lock();
+        let bits = usize::BITS as usize;
+        for node in numa::possible_nodes() {
+            if self
+                .current_path(node)
+                .get(&srcu)
+                .is_some_and(|cur| core::ptr::eq(cur, dev))
+            {
+                nodes.bits[node.index() / bits] |= 1 << (node.index() % bits);
+            }
+        }
+        nodes
+    }
+}
