@@ -46,7 +46,7 @@ phase() {
 }
 
 fio_start ana
-sleep 2
+require fio_io_under_way fio_running
 phase both_optimized optimized optimized 1 1
 phase p1_non_optimized non-optimized optimized 0 1
 phase p1_inaccessible inaccessible optimized 0 1

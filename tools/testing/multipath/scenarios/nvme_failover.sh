@@ -44,7 +44,7 @@ back() {
 }
 
 fio_start failover
-sleep 2
+require fio_io_under_way fio_running
 window 2
 echo "EVENT start: $P1 $D1 I/Os, $P2 $D2 I/Os in 2 s"
 check start_both_paths_used sh -c "[ $D1 -gt 10 ] && [ $D2 -gt 10 ]"

@@ -211,6 +211,18 @@ fio_start() {
 	FIO_PID=$!
 }
 
+# fio_running: fio's I/O is under way (the head completed 32 I/Os more),
+# within 30 s; fio takes a while to start under TCG.
+fio_running() {
+	local h
+	h=$(ios "$HEAD")
+	for _ in $(seq 300); do
+		[ "$(ios "$HEAD")" -ge $((h + 32)) ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # fio_stop NAME: end the job started by fio_start; FIO_RC is its status.
 fio_stop() {
 	touch "/tmp/$1.stop"
