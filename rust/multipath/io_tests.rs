@@ -250,6 +250,126 @@ mod cases {
         Ok(LaterHandle(work))
     }
 
+    /// Writes and reads back its own sectors through the head, over and
+    /// over, counting what did not come back intact.
+    #[pin_data]
+    struct Submitter {
+        rig: *const Rig,
+        index: u64,
+        rounds: u32,
+        good: Atomic<u32>,
+        bad: Atomic<u32>,
+        #[pin]
+        done: Completion,
+        #[pin]
+        work: Work<Submitter>,
+    }
+
+    // SAFETY: `rig` is only used until `done`, which the test waits for
+    // before the rig goes; `Rig` is `Sync`.
+    unsafe impl Send for Submitter {}
+    // SAFETY: See above.
+    unsafe impl Sync for Submitter {}
+
+    impl_has_work! {
+        impl HasWork<Self> for Submitter { self.work }
+    }
+
+    impl WorkItem for Submitter {
+        type Pointer = Arc<Submitter>;
+
+        fn run(this: Arc<Submitter>) {
+            // SAFETY: See `Send` above.
+            let rig = unsafe { &*this.rig };
+            for i in 0..this.rounds {
+                let sector = this.index * 64 + u64::from(i % 8) * 8;
+                let seed = (this.index as u8).wrapping_mul(53).wrapping_add(i as u8);
+                match mem_disk::round_trip(rig.head().disk_devt(), sector, 1, seed) {
+                    Ok(true) => this.good.fetch_add(1, Relaxed),
+                    _ => this.bad.fetch_add(1, Relaxed),
+                };
+            }
+            this.done.complete_all();
+        }
+    }
+
+    /// Waits for its submitters when dropped, so that the rig they use
+    /// outlives them whatever the test does.
+    struct Submitters(KVec<Arc<Submitter>>);
+
+    impl Drop for Submitters {
+        fn drop(&mut self) {
+            for s in self.0.iter() {
+                s.done.wait_for_completion();
+            }
+        }
+    }
+
+    #[test]
+    fn io_survives_paths_changing_under_it() -> Result {
+        const THREADS: u64 = 3;
+        const ROUNDS: u32 = 40;
+        let rig = Rig::new(
+            c"rmpn",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_RR as c_int,
+        )?;
+        let rig_ptr: *const Rig = &rig;
+        let mut submitters = Submitters(KVec::new());
+        for index in 0..THREADS {
+            let s = Arc::pin_init(
+                pin_init!(Submitter {
+                    rig: rig_ptr,
+                    index,
+                    rounds: ROUNDS,
+                    good: Atomic::new(0),
+                    bad: Atomic::new(0),
+                    done <- Completion::new(),
+                    work <- new_work!("libmultipath_io::submitter"),
+                }),
+                GFP_KERNEL,
+            )?;
+            submitters.0.push(s.clone(), GFP_KERNEL)?;
+            let _ = workqueue::system_unbound().enqueue(s);
+        }
+        // Meanwhile: paths fail and come back, path 0 leaves the head and
+        // returns, the policy changes.
+        let head = rig.head();
+        for round in 0..30u32 {
+            rig.set_usable((round % 2) as usize, false);
+            // SAFETY: Plain sleep in process context.
+            unsafe { bindings::msleep(2) };
+            rig.set_usable((round % 2) as usize, true);
+            head.kick_requeue();
+            if round % 5 == 0 {
+                let path = &rig.paths[0];
+                head.delete_device(&path.mdev)?;
+                // SAFETY: The path and its disk live in the rig, whose
+                // `drop` deletes the path again.
+                unsafe {
+                    head.add_device(&path.mdev, path.disk.as_raw(), -1, core::ptr::null_mut())?
+                };
+                head.set_live(&path.mdev)?;
+            }
+            if round % 7 == 0 {
+                head.set_iopolicy(if round % 2 == 0 {
+                    crate::IoPolicy::Numa
+                } else {
+                    crate::IoPolicy::QueueDepth
+                });
+            }
+        }
+        let (mut good, mut bad) = (0, 0);
+        for s in submitters.0.iter() {
+            s.done.wait_for_completion();
+            good += s.good.load(Relaxed);
+            bad += s.bad.load(Relaxed);
+        }
+        assert_eq!(bad, 0);
+        assert_eq!(good, THREADS as u32 * ROUNDS);
+        assert_eq!(head.fail_count(), 0);
+        Ok(())
+    }
+
     #[test]
     fn round_robin_spreads_io_over_both_paths() -> Result {
         let rig = Rig::new(
