@@ -55,10 +55,12 @@ check delayed_removal_set test "$(cat "/sys/block/$HEAD/delayed_removal_secs")" 
 check all_paths_disconnected disconnect_all
 sleep 1
 check head_stays_without_paths test -b "/dev/$HEAD"
+rq=$(cat "/sys/block/$HEAD/diag/io_requeue_no_usable_path_count")
 dd if=/tmp/data of="/dev/$HEAD" bs=64k oflag=direct 2>/tmp/dd1.err &
 dd_pid=$!
 sleep 2
 check write_waits_for_a_path running "$dd_pid"
+check waiting_write_counted_as_requeued test "$(cat "/sys/block/$HEAD/diag/io_requeue_no_usable_path_count")" -gt "$rq"
 echo "EVENT no path for 3 s, the write is waiting; reconnecting port 2"
 check path_returns_within_delay connect_port 2
 check write_completes finished "$dd_pid" 20

@@ -57,13 +57,19 @@ phase p2_non_optimized_p1_inaccessible inaccessible non-optimized 0 1
 
 # No usable path for 3 s: I/O waits (queued, the controllers are live)
 # and resumes when port 1 comes back.
+rq=$(cat "/sys/block/$HEAD/diag/io_requeue_no_usable_path_count")
 set_ana 1 inaccessible && set_ana 2 inaccessible
 check none_usable_host_sees_states wait_both inaccessible inaccessible
 window 3
 echo "EVENT both inaccessible: $P1 $D1 I/Os, $P2 $D2 I/Os in 3 s"
 check none_usable_no_io test $((D1 + D2)) -eq 0
+rq=$(($(cat "/sys/block/$HEAD/diag/io_requeue_no_usable_path_count") - rq))
+echo "head $HEAD requeued $rq bios for want of a usable path"
+check none_usable_bios_requeued test "$rq" -gt 0
 phase back_to_both_optimized optimized optimized 1 1
 
 fio_stop ana
+echo "failovers (I/O retried on another path): $P1 $(cat "/sys/block/$P1/diag/multipath_failover_count")," \
+	"$P2 $(cat "/sys/block/$P2/diag/multipath_failover_count")"
 fio_checks ana
 scenario_time

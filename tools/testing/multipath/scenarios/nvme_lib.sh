@@ -57,18 +57,24 @@ nvmet_setup() {
 	mkdir "$s" || return 1
 	echo 1 >"$s/attr_allow_any_host"
 	for p in $(seq "$nports"); do
-		mkdir "$NVMET/ports/$p"
-		echo loop >"$NVMET/ports/$p/addr_trtype"
-		echo "$p" >"$NVMET/ports/$p/addr_traddr"
-		mkdir "$NVMET/ports/$p/ana_groups/$GRP"
-		echo optimized >"$NVMET/ports/$p/ana_groups/$GRP/ana_state"
-		ln -s "$s" "$NVMET/ports/$p/subsystems/$NQN" || return 1
+		nvmet_add_port "$p" || return 1
 	done
 	mkdir "$s/namespaces/1"
 	NULLDEV=$dev
 	echo "$dev" >"$s/namespaces/1/device_path"
 	echo $GRP >"$s/namespaces/1/ana_grpid"
 	echo 1 >"$s/namespaces/1/enable"
+}
+
+# nvmet_add_port P: loop port P (traddr P) exporting the subsystem, our
+# ANA group optimized on it.
+nvmet_add_port() {
+	mkdir "$NVMET/ports/$1" || return 1
+	echo loop >"$NVMET/ports/$1/addr_trtype"
+	echo "$1" >"$NVMET/ports/$1/addr_traddr"
+	mkdir "$NVMET/ports/$1/ana_groups/$GRP"
+	echo optimized >"$NVMET/ports/$1/ana_groups/$GRP/ana_state"
+	ln -s "$NVMET/subsystems/$NQN" "$NVMET/ports/$1/subsystems/$NQN"
 }
 
 # Controller instance (N of nvmeN) connected through port P, or nothing.

@@ -70,4 +70,43 @@ check head_data_on_backing sh -c "dd if=$NULLDEV bs=64k count=16 iflag=direct 2>
 check disconnect_all sh -c "nvme disconnect -n $NQN | grep -q 'disconnected 2 controller'"
 for _ in $(seq 50); do [ -e "/sys/block/$HEAD" ] || break; sleep 0.1; done
 check head_gone_after_disconnect test ! -e "/sys/block/$HEAD"
+# Four ports, four controllers, all optimized: four hidden paths,
+# round-robin over all.
+four_paths() {
+	local p
+	set_ana 2 optimized
+	nvmet_add_port 3 && nvmet_add_port 4 || return 1
+	for p in 1 2 3 4; do
+		connect_port "$p" || return 1
+	done
+	HEAD=
+	for _ in $(seq 100); do
+		HEAD=$(head_disk) && [ -b "/dev/$HEAD" ] && break
+		sleep 0.1
+	done
+	SUBSYS=$(subsys_dir)
+	[ -b "/dev/$HEAD" ] && [ "$(ls "/sys/block/$HEAD/multipath" | wc -l)" = 4 ]
+}
+require four_controllers_four_paths four_paths
+nvme list-subsys "/dev/$HEAD" >/tmp/ls.txt 2>&1
+cat /tmp/ls.txt
+check list_subsys_four_live_optimized sh -c "[ \$(grep -cE 'loop traddr=[1-4] live optimized' /tmp/ls.txt) = 4 ]"
+check four_paths_hidden sh -c "for p in \$(ls /sys/block/$HEAD/multipath); do [ \$(cat /sys/block/\$p/hidden) = 1 ] || exit 1; done"
+check rr_set_four set_iopolicy round-robin
+before=$(path_ios $(ls "/sys/block/$HEAD/multipath"))
+dd if="/dev/$HEAD" of=/dev/null bs=4k count=400 iflag=direct 2>/dev/null
+after=$(path_ios $(ls "/sys/block/$HEAD/multipath"))
+echo "round-robin over four paths, 400 reads: before $before, after $after"
+# Each path carried at least 80 of the 400 reads (an even split is 100).
+check rr_four_paths_each_a_share sh -c "echo '$before $after' | tr ' ' '\n' | awk -F= '
+	{ if (\$1 in b) { d = \$2 - b[\$1]; n++; if (d < 80) bad = 1 } else b[\$1] = \$2 }
+	END { exit !(n == 4 && !bad) }'"
+check disconnect_four sh -c "nvme disconnect -n $NQN | grep -q 'disconnected 4 controller'"
+
+# The other tools of the initramfs run (scsi_debug's default disk is sda).
+check tool_bash bash -c '[ "${BASH_VERSINFO[0]}" -ge 5 ]'
+check tool_dmsetup sh -c "dmsetup version | grep -q 'Driver version'"
+check tool_sg_inq sh -c "sg_inq /dev/sda | grep -q 'scsi_debug'"
+check tool_sg_rtpg_runs sh -c "sg_rtpg /dev/sda >/dev/null 2>&1; [ \$? -ne 127 ]"
+check tool_sg_persist sh -c "sg_persist -i -k /dev/sda >/dev/null 2>&1; [ \$? -ne 127 ]"
 scenario_time
