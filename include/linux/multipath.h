@@ -175,7 +175,8 @@ struct mpath_head_template {
  * @remove_work: the delayed removal of the head once its last path went.
  * @delayed_removal_secs: how long a head without paths waits for one, with
  *	its I/O queued; 0 removes it at once.
- * @drv_module: the driver's module, pinned while a removal is pending.
+ * @drv_module: the driver's module (THIS_MODULE), pinned while a removal
+ *	is pending and while the head disk is open.
  * @mpdt: the driver's template.
  * @current_path: per NUMA node, the path last chosen.
  *
@@ -275,7 +276,9 @@ int mpath_head_init(struct mpath_head *head,
  * @head: the head, with no path left.
  *
  * Drops the reference taken by mpath_head_init() and waits until every
- * other reference is gone.  Queued bios are failed.
+ * other reference of the head's own count is gone (with a template that
+ * has get_head/put_head the driver counts references, and this does not
+ * wait).  A pending delayed removal is cancelled; queued bios are failed.
  */
 void mpath_head_uninit(struct mpath_head *head);
 
@@ -301,8 +304,9 @@ void mpath_put_head(struct mpath_head *head);
  * @numa_node: the node of the path's device, or NUMA_NO_NODE.
  * @nr_active: the driver's in-flight counter for the path, or NULL.
  *
- * The path is appended to the list; it is not chosen before the driver
- * sets its access state.
+ * The path is appended to the list with access state MPATH_STATE_OTHER:
+ * it is not chosen before the driver sets its state.  A pending delayed
+ * removal of @head is cancelled.
  *
  * Return: 0, or -EINVAL if @dev is already on a head.
  */
@@ -429,6 +433,10 @@ void mpath_remove_disk(struct mpath_head *head);
 /**
  * mpath_put_disk() - release the head disk
  * @head: the head, its disk removed or never added.
+ *
+ * The disk's reference to the head is dropped when the disk is freed,
+ * possibly here: with get_head/put_head, the driver's object may be
+ * released before this returns.
  */
 void mpath_put_disk(struct mpath_head *head);
 
@@ -484,7 +492,8 @@ int mpath_delayed_removal_secs_store(struct mpath_head *head, const char *buf);
  * then &mpath_head.drv_module is pinned (once, however often this is
  * called) and &mpath_head_template.remove_head runs after the delay,
  * unless a path is added first (mpath_add_device() cancels the removal and
- * unpins the module).
+ * unpins the module).  Takes only a spinlock, so it may be called under
+ * the driver's own locks, even those SRCU readers take.
  */
 bool mpath_can_remove_head(struct mpath_head *head);
 

@@ -8,7 +8,10 @@
 
 use crate::{
     device::MpathDevice,
-    head::MpathHead,
+    head::{
+        unpin_driver,
+        MpathHead, //
+    },
     head_ref::HeadRef,
     path::{
         PathInfo,
@@ -52,16 +55,22 @@ impl Operations for HeadOps {
     }
 
     fn open(head: &MpathHead, _mode: u32) -> Result {
-        // The opener's reference; `release` drops it.
-        if head.get() {
-            Ok(())
-        } else {
-            Err(ENXIO)
+        // The opener holds the head and the driver's module (the disk's own
+        // owner is the library, which is built in); `release` drops both.
+        if !head.pin_driver() {
+            return Err(ENXIO);
         }
+        if !head.get() {
+            unpin_driver(head.driver_module());
+            return Err(ENXIO);
+        }
+        Ok(())
     }
 
     fn release(head: &MpathHead) {
+        let module = head.driver_module();
         head.put();
+        unpin_driver(module);
     }
 
     fn ioctl(head: &MpathHead, bdev: &BlockDevice, mode: u32, cmd: u32, arg: usize) -> Result<i32> {
@@ -218,7 +227,10 @@ impl MpathHead {
         name: &CStr,
     ) -> Result {
         Self::check_template(self.template())?;
-        let _guard = self.lock().lock();
+        // The disk lock, not the head's: drivers allocate under their own
+        // locks, which SRCU readers may take, and the head's lock is held
+        // across SRCU grace periods.
+        let _guard = self.disk_lock().lock();
         if !self.raw_disk().is_null() {
             return Err(EBUSY);
         }

@@ -226,7 +226,7 @@ impl MpathHead {
         unsafe { Lock::from_raw(&raw mut (*self.as_raw()).disk_lock) }
     }
 
-    fn requeue_lock(&self) -> &Lock<(), SpinLockIrqBackend> {
+    pub(crate) fn requeue_lock(&self) -> &Lock<(), SpinLockIrqBackend> {
         // SAFETY: `requeue_lock` is an initialised spinlock that lives as
         // long as `self`.
         unsafe { Lock::from_raw(&raw mut (*self.as_raw()).requeue_lock) }
@@ -390,6 +390,21 @@ impl MpathHead {
         self.kick_requeue();
     }
 
+    /// Pins the driver's module (`drv_module`, NULL for built-in code);
+    /// false if it is being unloaded.
+    pub(crate) fn pin_driver(&self) -> bool {
+        // SAFETY: `drv_module` is NULL or the driver's module, which is
+        // loaded while one of its heads is set up.
+        unsafe { bindings::try_module_get((*self.as_raw()).drv_module) }
+    }
+
+    /// Returns the driver's module, for [`unpin_driver`] once the head may
+    /// be gone.
+    pub(crate) fn driver_module(&self) -> DriverModule {
+        // SAFETY: A field of the set-up head, constant after set-up.
+        DriverModule(unsafe { (*self.as_raw()).drv_module })
+    }
+
     /// Checks that the template sets its optional callbacks in the pairs
     /// they come in.
     pub(crate) fn check_template(mpdt: &bindings::mpath_head_template) -> Result {
@@ -492,6 +507,8 @@ impl MpathHead {
             (*raw).disk = disk;
             (*raw).numa_node = NodeId::new(numa_node).map_or(numa::NUMA_NO_NODE, NodeId::as_raw);
             (*raw).nr_active = nr_active;
+            // Not chosen before the driver tells its state.
+            (*raw).access_state = bindings::mpath_access_state_MPATH_STATE_OTHER;
             // INVARIANT: The path points to this head and stays valid until
             // deleted, by the safety requirements.
             self.list().push_back(dev);
@@ -629,4 +646,13 @@ pub(crate) fn update_bit(flags: &Atomic<usize>, bit: u32, set: bool) -> bool {
             Err(now) => old = now,
         }
     }
+}
+
+/// The driver's module of a head, pinned by [`MpathHead::pin_driver`].
+pub(crate) struct DriverModule(*mut bindings::module);
+
+/// Drops a pin taken by [`MpathHead::pin_driver`].
+pub(crate) fn unpin_driver(module: DriverModule) {
+    // SAFETY: The caller owns a pin of `module` (NULL is fine).
+    unsafe { bindings::module_put(module.0) };
 }

@@ -217,6 +217,7 @@ mod cases {
                         )
                     };
                     if added.is_ok() {
+                        path.mdev.set_access_state(AccessState::Optimized);
                         let _ = rig.head().set_live(&path.mdev);
                     }
                 }
@@ -348,6 +349,7 @@ mod cases {
                 unsafe {
                     head.add_device(&path.mdev, path.disk.as_raw(), -1, core::ptr::null_mut())?
                 };
+                path.mdev.set_access_state(AccessState::Optimized);
                 head.set_live(&path.mdev)?;
             }
             if round % 7 == 0 {

@@ -9,14 +9,22 @@
 //!
 //! # Protocol
 //!
-//! `MPATH_HEAD_REMOVE_PENDING` is set under the head's lock when the
-//! removal is scheduled and the module pinned. Whoever clears the bit owns
-//! the pin and drops it: a path added in time (which also cancels the work),
-//! the work itself when it fires, or the head's teardown. The bit is only
-//! set while the path list is empty, since adding a path clears it under
-//! the same lock.
+//! `MPATH_HEAD_REMOVE_PENDING` is set when the removal is scheduled and the
+//! module pinned. Whoever clears the bit owns the pin and drops it: a path
+//! added in time (which also cancels the work), the work itself when it
+//! fires, or the head's teardown. The bit is only set while the path list
+//! is empty: the check and the setting happen under `requeue_lock`, and
+//! adding a path clears the bit under it after the path is on the list.
+//!
+//! Only `requeue_lock`, a spinlock, is taken here: drivers decide about
+//! removal under their own locks, which SRCU readers may take (an NVMe
+//! passthrough command takes `subsys->lock`), while the head's mutexes are
+//! held across SRCU grace periods.
 
-use crate::head::MpathHead;
+use crate::head::{
+    unpin_driver,
+    MpathHead, //
+};
 use kernel::{
     bindings, container_of,
     prelude::*,
@@ -57,7 +65,7 @@ impl MpathHead {
             return Err(EINVAL);
         }
         {
-            let _guard = self.lock().lock();
+            let _guard = self.requeue_lock().lock();
             self.removal_secs().store(secs, Relaxed);
             if secs != 0 {
                 self.test_and_set_flag(bindings::MPATH_HEAD_QUEUE_IF_NO_PATH);
@@ -77,7 +85,7 @@ impl MpathHead {
     /// `mpath_can_remove_head`): true to remove it now, false if it has a
     /// path or its removal is pending.
     pub fn can_remove(&self) -> bool {
-        let _guard = self.lock().lock();
+        let _guard = self.requeue_lock().lock();
         if !self.is_empty() {
             return false;
         }
@@ -89,9 +97,7 @@ impl MpathHead {
             // Already pending: the module is pinned once only.
             return false;
         }
-        // SAFETY: `drv_module` is NULL or the driver's module, alive while
-        // the driver calls us.
-        if !unsafe { bindings::try_module_get((*self.as_raw()).drv_module) } {
+        if !self.pin_driver() {
             // The driver is being unloaded: remove now.
             self.clear_flag(bindings::MPATH_HEAD_REMOVE_PENDING);
             return true;
@@ -113,7 +119,11 @@ impl MpathHead {
     /// Drops the module pin of a pending removal that `self` ends; `sync`
     /// waits for a removal work that is running.
     fn end_pending_removal(&self, sync: bool) {
-        if !self.test_and_clear_flag(bindings::MPATH_HEAD_REMOVE_PENDING) {
+        let pending = {
+            let _guard = self.requeue_lock().lock();
+            self.test_and_clear_flag(bindings::MPATH_HEAD_REMOVE_PENDING)
+        };
+        if !pending {
             return;
         }
         // SAFETY: The work is initialised. It cannot be the caller: the
@@ -124,8 +134,8 @@ impl MpathHead {
             } else {
                 bindings::cancel_delayed_work(self.remove_work());
             }
-            bindings::module_put((*self.as_raw()).drv_module);
         }
+        unpin_driver(self.driver_module());
     }
 
     /// A path was added, under the head's lock: a pending removal is off.
@@ -151,19 +161,18 @@ pub(crate) unsafe extern "C" fn remove_work(work: *mut bindings::work_struct) {
         MpathHead::from_raw(container_of!(dwork, bindings::mpath_head, remove_work))
     };
     {
-        let _guard = head.lock().lock();
+        let _guard = head.requeue_lock().lock();
         if !head.test_and_clear_flag(bindings::MPATH_HEAD_REMOVE_PENDING) {
             // A path came back, or the head is being torn down.
             return;
         }
     }
-    // Read before the driver may free the head.
-    // SAFETY: A field of the set-up head, constant after set-up.
-    let module = unsafe { (*head.as_raw()).drv_module };
+    // Read before the driver may free the head; the pin taken by
+    // `can_remove` is this work's now.
+    let module = head.driver_module();
     if let Some(remove_head) = head.template().remove_head {
         // SAFETY: The driver's callback takes its own set-up head.
         unsafe { remove_head(head.as_raw()) };
     }
-    // SAFETY: The pin taken by `can_remove`, which this work now owns.
-    unsafe { bindings::module_put(module) };
+    unpin_driver(module);
 }

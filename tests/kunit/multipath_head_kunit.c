@@ -46,9 +46,11 @@ static struct fake_head *fake_head(struct kunit *test, int npaths, int policy)
 	KUNIT_ASSERT_EQ(test, mpath_head_init(&fh->head, &fake_template, &fh->iopolicy), 0);
 	for (i = 0; i < npaths; i++) {
 		fh->paths[i].name = 'A' + i;
-		fh->paths[i].mdev.access_state = MPATH_STATE_OPTIMIZED;
 		KUNIT_ASSERT_EQ(test, mpath_add_device(&fh->paths[i].mdev, &fh->head, NULL,
 						       NUMA_NO_NODE, &fh->paths[i].depth), 0);
+		/* A new path waits for its state. */
+		KUNIT_EXPECT_EQ(test, fh->paths[i].mdev.access_state, MPATH_STATE_OTHER);
+		WRITE_ONCE(fh->paths[i].mdev.access_state, MPATH_STATE_OPTIMIZED);
 	}
 	return fh;
 }
