@@ -49,19 +49,21 @@ run_split numa_both_optimized
 check numa_sticks_to_one_path one_path_only
 
 check qd_set set_iopolicy queue-depth
-# Sample the in-flight counts while a deeper job runs.
+# Sample the in-flight counts (with read, no fork, to take many samples)
+# while a deeper job runs.
 fio --name=qdbg --filename="/dev/$HEAD" --rw=randread --bs=4k --size=16m --direct=1 \
-	--ioengine=libaio --iodepth=16 --time_based --runtime=4 --eta=never --output=/tmp/qdbg.fio &
-qmax=0
-for _ in $(seq 30); do
+	--ioengine=libaio --iodepth=16 --time_based --runtime=6 --eta=never --output=/tmp/qdbg.fio &
+qd_pid=$!
+qmax=0 samples=0
+while kill -0 "$qd_pid" 2>/dev/null; do
 	for p in "$P1" "$P2"; do
-		q=$(cat "/sys/block/$p/queue_depth")
+		read -r q <"/sys/block/$p/queue_depth"
 		[ "${q:-0}" -gt "$qmax" ] && qmax=$q
+		samples=$((samples + 1))
 	done
-	sleep 0.1
 done
 wait
-echo "queue-depth: highest in-flight count seen on a path: $qmax"
+echo "queue-depth: highest in-flight count seen on a path: $qmax ($samples samples)"
 check qd_queue_depth_counts_inflight test "$qmax" -gt 0
 run_split qd_both_optimized deep
 check qd_uses_both_paths both_at_least 5
