@@ -7,6 +7,10 @@
 . /scenarios/lib.sh
 . /scenarios/nvme_lib.sh
 
+# Each I/O takes 1 ms on the target: with the guest's one CPU, I/O that
+# completes at once is rarely seen in flight, and queue-depth has little
+# to choose between.
+NULLB_DELAY_NS=1000000
 require nvme_loop_two_controllers setup_paths 2 64
 echo "head $HEAD, paths $P1 (port 1) $P2 (port 2)"
 N=512

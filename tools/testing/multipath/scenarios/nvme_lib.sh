@@ -28,7 +28,8 @@ NULLB=/sys/kernel/config/nullb
 GRP=2
 
 # nullb_create NAME SIZE_MB: a memory-backed null_blk disk; prints its
-# /dev path.
+# /dev path.  It completes I/O at once, or after NULLB_DELAY_NS
+# nanoseconds (timer) when that is set.
 nullb_create() {
 	local d
 	d=$NULLB/$1
@@ -36,7 +37,12 @@ nullb_create() {
 	echo "$2" >"$d/size"
 	echo 1 >"$d/memory_backed"
 	echo 4096 >"$d/blocksize"
-	echo 0 >"$d/irqmode"
+	if [ -n "${NULLB_DELAY_NS:-}" ]; then
+		echo 2 >"$d/irqmode"
+		echo "$NULLB_DELAY_NS" >"$d/completion_nsec"
+	else
+		echo 0 >"$d/irqmode"
+	fi
 	echo 1 >"$d/power" || return 1
 	# Named after the configfs item; older kernels used nullb<index>.
 	if [ -e "/sys/block/$1" ]; then
