@@ -42,4 +42,5 @@ kunit:
 	SKIP_BUILD=1 bash $(WB)/check.sh
 
 lint:
-	bash $(WB)/lint.sh rustfmt && bash $(WB)/lint.sh checkpatch && bash $(WB)/lint.sh spdx
+	bash $(WB)/lint.sh rustfmt && bash $(WB)/lint.sh checkpatch && bash $(WB)/lint.sh spdx && \
+		bash $(WB)/lint.sh kernel-doc

@@ -328,6 +328,8 @@ bool mpath_delete_device(struct mpath_device *dev);
 /**
  * mpath_head_devices_empty() - whether a head has no path
  * @head: the head.
+ *
+ * Return: true if no path is on @head.
  */
 bool mpath_head_devices_empty(struct mpath_head *head);
 

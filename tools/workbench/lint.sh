@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Quality gates on our own files (the build itself runs with CLIPPY=1):
-#   lint.sh rustfmt | checkpatch | spdx
+#   lint.sh rustfmt | checkpatch | spdx | kernel-doc
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO"
@@ -38,8 +38,13 @@ spdx)
 	done < <(git ls-files -co --exclude-standard)
 	exit $rc
 	;;
+kernel-doc)
+	# The C API's kernel-doc: every warning fails.
+	out=$("$WORK/scripts/kernel-doc" -none -Wall include/linux/multipath.h 2>&1)
+	[ -z "$out" ] || { echo "$out"; exit 1; }
+	;;
 *)
-	echo "lint.sh rustfmt|checkpatch|spdx" >&2
+	echo "lint.sh rustfmt|checkpatch|spdx|kernel-doc" >&2
 	exit 2
 	;;
 esac
