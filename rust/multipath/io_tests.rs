@@ -10,6 +10,7 @@ mod cases {
         MpathDevice,
         MpathHead,
         MpathHeadTemplate,
+        OwnedHead,
         Template, //
     };
     use kernel::{
@@ -17,6 +18,7 @@ mod cases {
         block::{
             bio_disk::GenDisk,
             mem_disk::{self, MemDisk, Store},
+            BlockDevice,
         },
         prelude::*,
         sync::{
@@ -42,6 +44,10 @@ mod cases {
     #[vtable]
     impl MpathHeadTemplate for TestDriver {
         type Path = TestPath;
+
+        fn path_disk(path: &TestPath) -> &BlockDevice {
+            path.disk.part0()
+        }
 
         fn is_disabled(path: &TestPath) -> bool {
             path.disabled.load(Relaxed) != 0
@@ -369,6 +375,46 @@ mod cases {
         assert_eq!(bad, 0);
         assert_eq!(good, THREADS as u32 * ROUNDS);
         assert_eq!(head.fail_count(), 0);
+        Ok(())
+    }
+
+    #[test]
+    fn owned_head_keeps_its_paths_until_deleted() -> Result {
+        let store = Store::new(512)?;
+        let mut paths = KVec::new();
+        for i in 0..2 {
+            let path = TestPath {
+                mdev: MpathDevice::new(),
+                disabled: Atomic::new(0),
+                available: Atomic::new(1),
+                disk: mem_disk::build_on(fmt!("rmpop{i}"), store.clone(), None)?,
+            };
+            paths.push(Arc::new(path, GFP_KERNEL)?, GFP_KERNEL)?;
+        }
+        let head = OwnedHead::<TestDriver>::new(crate::IoPolicy::RoundRobin)?;
+        head.alloc_disk(None, -1, c"rmpo")?;
+        head.set_capacity(512)?;
+        for path in paths.iter() {
+            head.add_path(path.clone(), None)?;
+            path.mdev.set_access_state(AccessState::Optimized);
+            head.set_live(&path.mdev)?;
+        }
+        for i in 0..4 {
+            assert!(mem_disk::round_trip(head.disk_devt(), 8 * i, 1, i as u8)?);
+        }
+        assert!(paths[0].disk.data().bios() >= 2 && paths[1].disk.data().bios() >= 2);
+        assert!(!head.delete_path(&paths[0])?);
+        // Not on the head any more: refused, and no reference dropped twice.
+        assert_eq!(head.delete_path(&paths[0]).err(), Some(EINVAL));
+        let before = paths[1].disk.data().bios();
+        assert!(mem_disk::round_trip(head.disk_devt(), 0, 1, 9)?);
+        assert_eq!(paths[1].disk.data().bios(), before + 2);
+        // Dropping the head deletes path 1 and gives back its reference:
+        // both paths are ours alone again.
+        drop(head);
+        for path in paths.drain_all() {
+            assert!(Arc::into_unique_or_drop(path).is_some());
+        }
         Ok(())
     }
 

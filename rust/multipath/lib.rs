@@ -24,6 +24,7 @@ pub mod head_ref;
 #[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]
 mod io_tests;
 pub mod iopolicy;
+pub mod owned;
 pub mod path;
 pub mod removal;
 pub mod selector;
@@ -49,6 +50,7 @@ impl kernel::ModuleMetadata for LocalModule {
 pub use device::MpathDevice;
 pub use head::MpathHead;
 pub use iopolicy::IoPolicy;
+pub use owned::OwnedHead;
 pub use path::{
     AccessState,
     PathInfo,

@@ -61,8 +61,12 @@ macro_rules! impl_has_mpath_device {
 /// optional; the library's defaults are those of the C template.
 #[vtable]
 pub trait MpathHeadTemplate: 'static {
-    /// The driver's path type.
-    type Path: HasMpathDevice;
+    /// The driver's path type; the library uses paths from any CPU.
+    type Path: HasMpathDevice + Send + Sync;
+
+    /// Returns the path's own disk, where its I/O goes; it must live as
+    /// long as the path.
+    fn path_disk(path: &Self::Path) -> &kernel::block::BlockDevice;
 
     /// Whether the path cannot take I/O now. Default: never.
     fn is_disabled(_path: &Self::Path) -> bool {

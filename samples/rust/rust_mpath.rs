@@ -15,17 +15,20 @@
 
 use kernel::{
     bindings,
-    block::OpenBlockDevice,
+    block::{
+        BlockDevice,
+        OpenBlockDevice, //
+    },
     container_of,
     prelude::*,
-    types::Opaque, //
+    sync::Arc, //
 };
 use multipath::{
     AccessState,
+    IoPolicy,
     MpathDevice,
-    MpathHead,
     MpathHeadTemplate,
-    Template, //
+    OwnedHead, //
 };
 
 module! {
@@ -82,6 +85,10 @@ struct ScsiPaths;
 impl MpathHeadTemplate for ScsiPaths {
     type Path = Path;
 
+    fn path_disk(path: &Path) -> &BlockDevice {
+        path.bdev.bdev()
+    }
+
     fn is_disabled(path: &Path) -> bool {
         path.scsi_state() != bindings::scsi_device_state_SDEV_RUNNING
     }
@@ -93,23 +100,11 @@ impl MpathHeadTemplate for ScsiPaths {
     }
 }
 
+/// The module: the head, dropped first (it deletes its paths, removes and
+/// releases its disk), then the paths (which close their disks).
 struct RustMpath {
-    head: KBox<Opaque<bindings::mpath_head>>,
-    _policy: KBox<Opaque<c_int>>,
-    paths: KVec<KBox<Path>>,
-}
-
-// SAFETY: The head and paths are used through libmultipath, which is
-// thread-safe; the module only drops them.
-unsafe impl Send for RustMpath {}
-// SAFETY: See above.
-unsafe impl Sync for RustMpath {}
-
-impl RustMpath {
-    fn head(&self) -> &MpathHead {
-        // SAFETY: Set up in `init`, torn down in `drop`.
-        unsafe { MpathHead::from_raw(self.head.get()) }
-    }
+    _head: OwnedHead<ScsiPaths>,
+    _paths: KVec<Arc<Path>>,
 }
 
 impl kernel::Module for RustMpath {
@@ -125,7 +120,7 @@ impl kernel::Module for RustMpath {
                 mdev: MpathDevice::new(),
                 bdev: OpenBlockDevice::open(devt, true)?,
             };
-            paths.push(KBox::new(path, GFP_KERNEL)?, GFP_KERNEL)?;
+            paths.push(Arc::new(path, GFP_KERNEL)?, GFP_KERNEL)?;
         }
         if paths.is_empty() {
             pr_err!("no path given (path0=<devt>)\n");
@@ -137,53 +132,24 @@ impl kernel::Module for RustMpath {
             .min()
             .unwrap_or(0);
 
-        let head = KBox::new(Opaque::uninit(), GFP_KERNEL)?;
-        let policy = KBox::new(Opaque::new(module_parameters::iopolicy.value()), GFP_KERNEL)?;
-        // SAFETY: The head memory is ours; the template is static and the
-        // policy lives as long as the head (both are kept in `this`).
-        unsafe { MpathHead::init(head.get(), Template::<ScsiPaths>::table(), policy.get())? };
-        // From here on, dropping `this` tears everything down.
-        let this = Self {
-            head,
-            _policy: policy,
-            paths,
-        };
-        let head = this.head();
+        let policy = IoPolicy::from_raw(module_parameters::iopolicy.value())?;
+        let head = OwnedHead::<ScsiPaths>::new(policy)?;
         head.alloc_disk(None, bindings::NUMA_NO_NODE, c"mpatha")?;
         head.set_capacity(sectors)?;
-        for path in this.paths.iter() {
-            // SAFETY: The path (a `Path`) and its disk live until `drop`
-            // deletes it.
-            unsafe {
-                head.add_device(
-                    &path.mdev,
-                    path.bdev.bdev().disk_raw(),
-                    -1,
-                    core::ptr::null_mut(),
-                )?
-            };
+        for path in paths.iter() {
+            head.add_path(path.clone(), None)?;
             path.mdev.set_access_state(AccessState::Optimized);
             head.set_live(&path.mdev)?;
         }
         pr_info!(
             "mpatha: {} paths, {} sectors, policy {}\n",
-            this.paths.len(),
+            paths.len(),
             sectors,
             head.iopolicy().name()
         );
-        Ok(this)
-    }
-}
-
-impl Drop for RustMpath {
-    fn drop(&mut self) {
-        let head = self.head();
-        head.remove_disk();
-        for path in self.paths.iter() {
-            let _ = head.delete_device(&path.mdev);
-        }
-        head.put_disk();
-        // SAFETY: No path is left and nothing uses the head any more.
-        unsafe { MpathHead::uninit(self.head.get()) };
+        Ok(Self {
+            _head: head,
+            _paths: paths,
+        })
     }
 }

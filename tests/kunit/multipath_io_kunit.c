@@ -284,9 +284,12 @@ static void io_waits_for_a_returning_path(struct kunit *test)
 	set_usable(ih, 0, false);
 	set_usable(ih, 1, false);
 	io_start(test, &w, file_bdev(f), REQ_OP_WRITE, 16, 0xc3);
-	/* No usable path but both available: the bio waits. */
+	/*
+	 * No usable path but both available: the bio waits (requeued once, or
+	 * more if a kick from setting up resubmits it meanwhile).
+	 */
 	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&w.done, HZ / 5), 0);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&ih->head.requeue_no_usable_path_cnt), 1);
+	KUNIT_EXPECT_GE(test, atomic_long_read(&ih->head.requeue_no_usable_path_cnt), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&ih->paths[0].bios) + atomic_read(&ih->paths[1].bios), 0);
 	set_usable(ih, 1, true);
 	mpath_kick_requeue(&ih->head);
