@@ -139,7 +139,7 @@ def svg(log, dest):
                  'stroke-dasharray="4,3"/>' % (x(t), T, x(t), T + ph))
         o.append('<text x="%.1f" y="%d" text-anchor="middle" fill="#555">%d</text>' % (x(t), T - 4, i))
         o.append('<text x="%d" y="%d" fill="#555">%d: t=%d s %s</text>' % (
-            L + (i - 1) // 5 * 300, T + ph + 56 + (i - 1) % 5 * 15, i, t, html.escape(text)))
+            L + (i - 1) // 5 * 420, T + ph + 56 + (i - 1) % 5 * 15, i, t, html.escape(text)))
     # One polyline per disk; a path missing from a tick breaks its line.
     for i, name in enumerate(names):
         head = is_head(name, roles)
