@@ -74,10 +74,7 @@ impl Operations for HeadOps {
     }
 
     fn ioctl(head: &MpathHead, bdev: &BlockDevice, mode: u32, cmd: u32, arg: usize) -> Result<i32> {
-        head.forward_ioctl(cmd, |path| {
-            path.may_forward_from(bdev)?;
-            path.ioctl(mode, cmd, arg)
-        })
+        head.forward_ioctl(bdev, cmd, |path| path.ioctl(mode, cmd, arg))
     }
 
     fn compat_ioctl(
@@ -87,10 +84,7 @@ impl Operations for HeadOps {
         cmd: u32,
         arg: usize,
     ) -> Result<i32> {
-        head.forward_ioctl(cmd, |path| {
-            path.may_forward_from(bdev)?;
-            path.compat_ioctl(mode, cmd, arg)
-        })
+        head.forward_ioctl(bdev, cmd, |path| path.compat_ioctl(mode, cmd, arg))
     }
 
     fn getgeo(head: &MpathHead, geo: &mut Geometry) -> Result {
@@ -169,20 +163,34 @@ pub fn is_head_disk(disk: &BlockDevice) -> bool {
 }
 
 impl MpathHead {
-    /// Runs `f` with the whole device of the path I/O would use now, under
-    /// SRCU: how the head forwards an operation. `EWOULDBLOCK` (which Linux
-    /// defines as `EAGAIN`) when no path is usable.
-    pub fn with_path<R>(&self, f: impl FnOnce(&BlockDevice) -> Result<R>) -> Result<R> {
+    /// Runs `f` with the path I/O would use now, under SRCU: how the head
+    /// forwards an operation (C's `mpath_call_for_device`). `EWOULDBLOCK`
+    /// (which Linux defines as `EAGAIN`) when no path is usable.
+    pub fn with_device<R>(&self, f: impl FnOnce(&MpathDevice) -> Result<R>) -> Result<R> {
         let srcu = self.srcu().read_lock();
-        let path = self.find_path(&srcu).and_then(|dev| dev.bdev());
-        f(path.ok_or(EAGAIN)?)
+        f(self.find_path(&srcu).ok_or(EAGAIN)?)
     }
 
-    /// As [`MpathHead::with_path`], for ioctl `cmd`: when the driver's
+    /// As [`MpathHead::with_device`], with the path's whole device.
+    pub fn with_path<R>(&self, f: impl FnOnce(&BlockDevice) -> Result<R>) -> Result<R> {
+        self.with_device(|dev| f(dev.bdev().ok_or(EAGAIN)?))
+    }
+
+    /// As [`MpathHead::with_path`], for ioctl `cmd` received on `from`
+    /// (checked with [`BlockDevice::may_forward_from`]): when the driver's
     /// `ioctl_begin` takes the path over, `f` runs outside SRCU (a long
     /// ioctl then does not hold up path removal), and `ioctl_finish` is
     /// called after it.
-    fn forward_ioctl(&self, cmd: u32, f: impl FnOnce(&BlockDevice) -> Result<i32>) -> Result<i32> {
+    fn forward_ioctl(
+        &self,
+        from: &BlockDevice,
+        cmd: u32,
+        f: impl FnOnce(&BlockDevice) -> Result<i32>,
+    ) -> Result<i32> {
+        let f = |path: &BlockDevice| {
+            path.may_forward_from(from)?;
+            f(path)
+        };
         let t = self.template();
         let (Some(begin), Some(finish)) = (t.ioctl_begin, t.ioctl_finish) else {
             return self.with_path(f);

@@ -43,12 +43,13 @@ use kernel::{
 ///
 /// # Invariants
 ///
-/// `head` is set up with `Template::<T>::table()` and `policy` as its
+/// `head` is set up with `Template::<T>::table()` and `_policy` as its
 /// policy storage, until drop; every path on it was added by `add_path`,
 /// which leaked one reference of its `Arc<T::Path>` into the head.
 pub struct OwnedHead<T: MpathHeadTemplate> {
     head: KBox<Opaque<bindings::mpath_head>>,
-    policy: KBox<Opaque<c_int>>,
+    /// The head's policy storage, only ever used through the head.
+    _policy: KBox<Opaque<c_int>>,
     _t: core::marker::PhantomData<T>,
 }
 
@@ -69,7 +70,7 @@ impl<T: MpathHeadTemplate> OwnedHead<T> {
         // INVARIANT: Set up just now, with no path.
         Ok(Self {
             head,
-            policy,
+            _policy: policy,
             _t: core::marker::PhantomData,
         })
     }
@@ -134,9 +135,8 @@ impl<T: MpathHeadTemplate> Drop for OwnedHead<T> {
             }
         }
         self.put_disk();
-        // SAFETY: No path is left and nothing else uses the head; `policy`
-        // outlives this call.
+        // SAFETY: No path is left and nothing else uses the head; the
+        // policy storage is dropped after this.
         unsafe { MpathHead::uninit(self.head.get()) };
-        let _ = &self.policy;
     }
 }

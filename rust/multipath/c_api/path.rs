@@ -95,12 +95,10 @@ pub unsafe extern "C" fn mpath_call_for_device(
     };
     // SAFETY: By the safety requirements.
     let head = unsafe { MpathHead::from_raw(head) };
-    let guard = head.srcu().read_lock();
-    match head.find_path(&guard) {
-        // SAFETY: The path is valid while `guard` is held, which covers the
-        // call; `cb` accepts `data` by the safety requirements.
-        Some(dev) => unsafe { cb(dev.as_raw(), data) },
-        // -EWOULDBLOCK, which Linux defines as -EAGAIN.
-        None => EAGAIN.to_errno(),
-    }
+    head.with_device(|dev| {
+        // SAFETY: The path is valid during the call, which runs under the
+        // head's SRCU; `cb` accepts `data` by the safety requirements.
+        Ok(unsafe { cb(dev.as_raw(), data) })
+    })
+    .unwrap_or_else(|e| e.to_errno())
 }

@@ -3,6 +3,7 @@
 # Helpers of the scenario scripts: each CHECK line is one test in the
 # `make check` total.
 
+# check NAME cmd...: one test; returns the command's status.
 check() {
 	name=$1
 	shift
@@ -10,6 +11,7 @@ check() {
 		echo "CHECK $name PASS"
 	else
 		echo "CHECK $name FAIL"
+		return 1
 	fi
 }
 

@@ -12,14 +12,6 @@ require nvme_loop_two_controllers setup_paths 2 64
 require rr_set set_iopolicy round-robin
 echo "head $HEAD, paths $P1 (port 1) $P2 (port 2)"
 
-# window SECS: I/Os completed by each path during SECS seconds, in D1/D2.
-window() {
-	local a b
-	a=$(ios "$P1") b=$(ios "$P2")
-	sleep "$1"
-	D1=$(($(ios "$P1") - a)) D2=$(($(ios "$P2") - b))
-}
-
 wait_both() {
 	wait_ana 1 "$1" && wait_ana 2 "$2"
 }

@@ -12,19 +12,6 @@ require nvme_loop_two_controllers setup_paths 2 64
 require rr_set set_iopolicy round-robin
 echo "head $HEAD, paths $P1 (port 1) $P2 (port 2)"
 
-# window SECS: I/Os completed by each path (by port) during SECS seconds,
-# in D1/D2; a path that is gone counts 0.
-window() {
-	local a b
-	a=$(ios_of "$P1") b=$(ios_of "$P2")
-	sleep "$1"
-	D1=$(($(ios_of "$P1") - a)) D2=$(($(ios_of "$P2") - b))
-}
-
-ios_of() {
-	if [ -n "$1" ] && [ -e "/sys/block/$1/stat" ]; then ios "$1"; else echo 0; fi
-}
-
 gone() {
 	for _ in $(seq 100); do
 		[ ! -e "$1" ] && return 0

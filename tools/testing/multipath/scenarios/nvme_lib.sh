@@ -10,16 +10,9 @@
 # require NAME cmd...: a check the rest of the scenario cannot do without;
 # the scenario ends when it fails.
 require() {
-	local name
-	name=$1
-	shift
-	if "$@"; then
-		echo "CHECK $name PASS"
-	else
-		echo "CHECK $name FAIL"
-		echo "$name failed: the rest of the scenario cannot run"
-		exit 1
-	fi
+	check "$@" && return 0
+	echo "$1 failed: the rest of the scenario cannot run"
+	exit 1
 }
 
 NQN=nqn.2026-11.io.libmultipath:loop-test
@@ -184,6 +177,20 @@ setup_paths() {
 	[ -n "$HEAD" ] || return 1
 	SUBSYS=$(subsys_dir) || return 1
 	wait_for "/dev/$HEAD"
+}
+
+# I/Os completed by path disk $1, 0 if it is gone.
+ios_of() {
+	if [ -n "$1" ] && [ -e "/sys/block/$1/stat" ]; then ios "$1"; else echo 0; fi
+}
+
+# window SECS: I/Os completed by paths P1 and P2 during SECS seconds, in
+# D1/D2; a path that is gone counts 0.
+window() {
+	local a b
+	a=$(ios_of "$P1") b=$(ios_of "$P2")
+	sleep "$1"
+	D1=$(($(ios_of "$P1") - a)) D2=$(($(ios_of "$P2") - b))
 }
 
 set_iopolicy() {
