@@ -15,7 +15,9 @@
 #define _LINUX_MULTIPATH_H
 
 #include <linux/bio.h>
+#include <linux/cdev.h>
 #include <linux/completion.h>
+#include <linux/device.h>
 #include <linux/jiffies.h>
 #include <linux/limits.h>
 #include <linux/list.h>
@@ -32,6 +34,8 @@
 
 struct attribute_group;
 struct gendisk;
+struct io_comp_batch;
+struct io_uring_cmd;
 struct mpath_head;
 
 /**
@@ -64,6 +68,18 @@ enum mpath_access_state {
 	MPATH_STATE_OPTIMIZED,
 	MPATH_STATE_NONOPTIMIZED,
 	MPATH_STATE_OTHER,
+};
+
+/**
+ * enum mpath_diag_counter - the diagnostic counters of a head
+ * @MPATH_DIAG_REQUEUE_NO_USABLE_PATH: bios queued because no path was
+ *	usable (&mpath_head.requeue_no_usable_path_cnt).
+ * @MPATH_DIAG_FAIL_NO_AVAIL_PATH: bios failed because no path was
+ *	available (&mpath_head.fail_no_avail_path_cnt).
+ */
+enum mpath_diag_counter {
+	MPATH_DIAG_REQUEUE_NO_USABLE_PATH,
+	MPATH_DIAG_FAIL_NO_AVAIL_PATH,
 };
 
 /* Set on every bio libmultipath sends to a path. */
@@ -133,6 +149,21 @@ struct mpath_device {
  *	the lock that serialises adding paths, and only if
  *	mpath_head_devices_empty() still holds unpublishes and removes the
  *	head.  Required for delayed removal.
+ * @add_cdev: add the head's character device: initialise and add
+ *	&mpath_head.cdev with &mpath_chr_fops (its owner the driver's module)
+ *	and &mpath_head.cdev_device, whose release function must drop a
+ *	reference to the head taken here, so that the head outlives every
+ *	open file.  Called once, when the head disk is added; an error is
+ *	logged and leaves the head without a character device.  Optional,
+ *	together with @del_cdev and @cdev_ioctl.
+ * @del_cdev: delete what @add_cdev added; called when the head disk is
+ *	removed.
+ * @cdev_ioctl: an ioctl on the character device, for the path it goes to
+ *	(bracketed by @ioctl_begin and @ioctl_finish as block device ioctls
+ *	are); @open_for_write says whether the file was opened for writing.
+ * @chr_uring_cmd: an io_uring passthrough command on the character
+ *	device, for the path it goes to, under SRCU.  Optional: -EOPNOTSUPP.
+ * @chr_uring_cmd_iopoll: polls for the completion of @ioucmd.  Optional.
  */
 struct mpath_head_template {
 	bool (*is_disabled)(struct mpath_device *mpath_device);
@@ -145,6 +176,16 @@ struct mpath_head_template {
 	void (*ioctl_finish)(void *ctx);
 	struct bio *(*clone_bio)(struct bio *bio);
 	void (*remove_head)(struct mpath_head *head);
+	int (*add_cdev)(struct mpath_head *head);
+	void (*del_cdev)(struct mpath_head *head);
+	int (*cdev_ioctl)(struct mpath_device *mpath_device, unsigned int cmd,
+			  unsigned long arg, bool open_for_write);
+	int (*chr_uring_cmd)(struct mpath_device *mpath_device,
+			     struct io_uring_cmd *ioucmd,
+			     unsigned int issue_flags);
+	int (*chr_uring_cmd_iopoll)(struct io_uring_cmd *ioucmd,
+				    struct io_comp_batch *iob,
+				    unsigned int poll_flags);
 };
 
 /**
@@ -177,6 +218,9 @@ struct mpath_head_template {
  *	its I/O queued; 0 removes it at once.
  * @drv_module: the driver's module (THIS_MODULE), pinned while a removal
  *	is pending and while the head disk is open.
+ * @cdev: the head's character device, added by the template's @add_cdev
+ *	with &mpath_chr_fops.
+ * @cdev_device: the device node of @cdev.
  * @mpdt: the driver's template.
  * @current_path: per NUMA node, the path last chosen.
  *
@@ -203,6 +247,8 @@ struct mpath_head {
 	struct delayed_work	remove_work;
 	unsigned int		delayed_removal_secs;
 	struct module		*drv_module;
+	struct cdev		cdev;
+	struct device		cdev_device;
 	const struct mpath_head_template *mpdt;
 	struct mpath_device __rcu *current_path[MAX_NUMNODES];
 };
@@ -486,6 +532,31 @@ ssize_t mpath_delayed_removal_secs_show(struct mpath_head *head, char *buf);
 int mpath_delayed_removal_secs_store(struct mpath_head *head, const char *buf);
 
 /**
+ * mpath_diag_counter_show() - print one of a head's diagnostic counters
+ * @head: the head.
+ * @counter: which counter.
+ * @buf: a sysfs buffer of PAGE_SIZE bytes.
+ *
+ * Return: the number of bytes written ("%lu\n"), or -EINVAL for an unknown
+ * @counter.
+ */
+ssize_t mpath_diag_counter_show(struct mpath_head *head,
+				enum mpath_diag_counter counter, char *buf);
+
+/**
+ * mpath_diag_counter_store() - set one of a head's diagnostic counters
+ * @head: the head.
+ * @counter: which counter.
+ * @buf: the new value, as kstrtoul() with base 0 reads it (a trailing
+ *	newline is ignored); usually 0 to reset it.
+ *
+ * Return: 0, or -EINVAL (nothing changed) for anything else or an unknown
+ * @counter.
+ */
+int mpath_diag_counter_store(struct mpath_head *head,
+			     enum mpath_diag_counter counter, const char *buf);
+
+/**
  * mpath_can_remove_head() - decide about a head whose last path went
  * @head: the head.
  *
@@ -505,6 +576,14 @@ bool mpath_can_remove_head(struct mpath_head *head);
  */
 extern const struct attribute_group mpath_attr_group;
 extern const struct attribute_group *mpath_device_groups[];
+
+/*
+ * The file operations of a head's character device: open and release take
+ * and drop a head reference; ioctl, compat_ioctl and uring_cmd go to the
+ * path I/O would use (&mpath_head_template.cdev_ioctl and .chr_uring_cmd),
+ * with -EWOULDBLOCK (uring_cmd: -EINVAL) when there is none.
+ */
+extern const struct file_operations mpath_chr_fops;
 
 /**
  * mpath_add_sysfs_link() - link every added path disk under the head's

@@ -8,6 +8,8 @@
 //! conventions (raw pointers, negative errno) and the safe types of the
 //! crate.
 
+pub mod chr;
+pub mod diag;
 pub mod disk;
 pub mod head;
 pub mod iopolicy;

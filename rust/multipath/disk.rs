@@ -176,43 +176,51 @@ impl MpathHead {
         self.with_device(|dev| f(dev.bdev().ok_or(EAGAIN)?))
     }
 
-    /// As [`MpathHead::with_path`], for ioctl `cmd` received on `from`
-    /// (checked with [`BlockDevice::may_forward_from`]): when the driver's
+    /// As [`MpathHead::with_device`], for ioctl `cmd`: when the driver's
     /// `ioctl_begin` takes the path over, `f` runs outside SRCU (a long
     /// ioctl then does not hold up path removal), and `ioctl_finish` is
     /// called after it.
+    pub(crate) fn with_device_for_ioctl<R>(
+        &self,
+        cmd: u32,
+        f: impl FnOnce(&MpathDevice) -> Result<R>,
+    ) -> Result<R> {
+        let t = self.template();
+        let (Some(begin), Some(finish)) = (t.ioctl_begin, t.ioctl_finish) else {
+            return self.with_device(f);
+        };
+        let srcu = self.srcu().read_lock();
+        let dev = self.find_path(&srcu).ok_or(EAGAIN)?;
+        let mut ctx = core::ptr::null_mut();
+        // SAFETY: The driver's callback takes one of its paths, valid under
+        // `srcu`, and a place for its context.
+        if !unsafe { begin(dev.as_raw(), cmd, &mut ctx) } {
+            return f(dev);
+        }
+        let dev: *const MpathDevice = dev;
+        drop(srcu);
+        // SAFETY: `ioctl_begin` returned true: the driver keeps the path,
+        // and with it the path's disk, alive until `ioctl_finish`.
+        let ret = f(unsafe { &*dev });
+        // SAFETY: `ctx` is what `ioctl_begin` stored, released once.
+        unsafe { finish(ctx) };
+        ret
+    }
+
+    /// As [`MpathHead::with_path`], for ioctl `cmd` received on `from`
+    /// (checked with [`BlockDevice::may_forward_from`]), bracketed as
+    /// [`MpathHead::with_device_for_ioctl`] says.
     fn forward_ioctl(
         &self,
         from: &BlockDevice,
         cmd: u32,
         f: impl FnOnce(&BlockDevice) -> Result<i32>,
     ) -> Result<i32> {
-        let f = |path: &BlockDevice| {
+        self.with_device_for_ioctl(cmd, |dev| {
+            let path = dev.bdev().ok_or(EAGAIN)?;
             path.may_forward_from(from)?;
             f(path)
-        };
-        let t = self.template();
-        let (Some(begin), Some(finish)) = (t.ioctl_begin, t.ioctl_finish) else {
-            return self.with_path(f);
-        };
-        let srcu = self.srcu().read_lock();
-        let dev = self.find_path(&srcu).ok_or(EAGAIN)?;
-        let bdev = dev.bdev().ok_or(EAGAIN)?;
-        let mut ctx = core::ptr::null_mut();
-        // SAFETY: The driver's callback takes one of its paths, valid under
-        // `srcu`, and a place for its context.
-        if !unsafe { begin(dev.as_raw(), cmd, &mut ctx) } {
-            return f(bdev);
-        }
-        let bdev: *const BlockDevice = bdev;
-        drop(srcu);
-        // SAFETY: `ioctl_begin` returned true: the driver keeps the path,
-        // and with it the path's disk and its whole device, alive until
-        // `ioctl_finish`.
-        let ret = f(unsafe { &*bdev });
-        // SAFETY: `ctx` is what `ioctl_begin` stored, released once.
-        unsafe { finish(ctx) };
-        ret
+        })
     }
 }
 
@@ -314,6 +322,7 @@ impl MpathHead {
                     return Err(e);
                 }
                 self.schedule_partition_scan();
+                self.add_cdev();
             }
         }
         self.add_sysfs_links();
@@ -353,6 +362,7 @@ impl MpathHead {
         if !self.test_and_clear_flag(bindings::MPATH_HEAD_DISK_LIVE) {
             return;
         }
+        self.del_cdev();
         // The links go with the disk's directory.
         self.forget_sysfs_links();
         // Bios that found the disk live are on the requeue list now; the

@@ -51,6 +51,32 @@ use kernel::{
     types::Opaque,
 };
 
+/// The head's diagnostic counters (NVMe's `diag/` sysfs files).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiagCounter {
+    /// Bios queued because no path was usable
+    /// (`io_requeue_no_usable_path_count`).
+    RequeueNoUsablePath,
+    /// Bios failed because no path was available
+    /// (`io_fail_no_available_path_count`).
+    FailNoAvailPath,
+}
+
+impl DiagCounter {
+    /// The counter named by C's `enum mpath_diag_counter`, if any.
+    pub fn from_c(which: bindings::mpath_diag_counter) -> Option<Self> {
+        match which {
+            bindings::mpath_diag_counter_MPATH_DIAG_REQUEUE_NO_USABLE_PATH => {
+                Some(Self::RequeueNoUsablePath)
+            }
+            bindings::mpath_diag_counter_MPATH_DIAG_FAIL_NO_AVAIL_PATH => {
+                Some(Self::FailNoAvailPath)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// A multipath head.
 ///
 /// # Invariants
@@ -297,7 +323,16 @@ impl MpathHead {
         self.update_flag(bit, false);
     }
 
-    fn counter(&self, counter: *mut bindings::atomic_long_t) -> &Atomic<i64> {
+    /// Returns one of the head's diagnostic counters.
+    pub fn diag_counter(&self, which: DiagCounter) -> &Atomic<i64> {
+        let head = self.as_raw();
+        // SAFETY: Taking the address of a field of a valid head.
+        let counter = unsafe {
+            match which {
+                DiagCounter::RequeueNoUsablePath => &raw mut (*head).requeue_no_usable_path_cnt,
+                DiagCounter::FailNoAvailPath => &raw mut (*head).fail_no_avail_path_cnt,
+            }
+        };
         // SAFETY: The counter is a valid, aligned field of the head, only
         // accessed atomically.
         unsafe { Atomic::<i64>::from_ptr((&raw mut (*counter).counter).cast()) }
@@ -305,29 +340,25 @@ impl MpathHead {
 
     /// Counts a bio queued because no path was usable.
     pub(crate) fn count_requeue(&self) {
-        // SAFETY: Taking the address of a field of a valid head.
-        let counter = unsafe { &raw mut (*self.as_raw()).requeue_no_usable_path_cnt };
-        self.counter(counter).fetch_add(1, Relaxed);
+        self.diag_counter(DiagCounter::RequeueNoUsablePath)
+            .fetch_add(1, Relaxed);
     }
 
     /// Counts a bio failed because no path was available.
     pub(crate) fn count_fail(&self) {
-        // SAFETY: Taking the address of a field of a valid head.
-        let counter = unsafe { &raw mut (*self.as_raw()).fail_no_avail_path_cnt };
-        self.counter(counter).fetch_add(1, Relaxed);
+        self.diag_counter(DiagCounter::FailNoAvailPath)
+            .fetch_add(1, Relaxed);
     }
 
     /// Returns how many bios were queued because no path was usable.
     pub fn requeue_count(&self) -> i64 {
-        // SAFETY: Taking the address of a field of a valid head.
-        self.counter(unsafe { &raw mut (*self.as_raw()).requeue_no_usable_path_cnt })
+        self.diag_counter(DiagCounter::RequeueNoUsablePath)
             .load(Relaxed)
     }
 
     /// Returns how many bios failed because no path was available.
     pub fn fail_count(&self) -> i64 {
-        // SAFETY: Taking the address of a field of a valid head.
-        self.counter(unsafe { &raw mut (*self.as_raw()).fail_no_avail_path_cnt })
+        self.diag_counter(DiagCounter::FailNoAvailPath)
             .load(Relaxed)
     }
 
@@ -410,6 +441,7 @@ impl MpathHead {
     pub(crate) fn check_template(mpdt: &bindings::mpath_head_template) -> Result {
         if mpdt.get_head.is_some() != mpdt.put_head.is_some()
             || mpdt.ioctl_begin.is_some() != mpdt.ioctl_finish.is_some()
+            || (mpdt.add_cdev.is_some() && (mpdt.del_cdev.is_none() || mpdt.cdev_ioctl.is_none()))
         {
             pr_err!("template callbacks must come in pairs\n");
             return Err(EINVAL);

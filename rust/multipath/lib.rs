@@ -17,6 +17,7 @@
 use kernel::prelude::*;
 
 pub mod c_api;
+pub mod chr;
 pub mod device;
 pub mod disk;
 pub mod head;

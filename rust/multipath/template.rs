@@ -168,6 +168,12 @@ impl<T: MpathHeadTemplate> Template<T> {
         } else {
             None
         },
+        // A Rust driver's head has no character device (yet).
+        add_cdev: None,
+        del_cdev: None,
+        cdev_ioctl: None,
+        chr_uring_cmd: None,
+        chr_uring_cmd_iopoll: None,
     };
 
     /// Returns the C template to set heads up with.

@@ -320,11 +320,37 @@ static void driver_counts_its_heads(struct kunit *test)
 	mpath_head_uninit(&ch->head);
 }
 
+static int no_add_cdev(struct mpath_head *head)
+{
+	return -ENODEV;
+}
+
+static void no_del_cdev(struct mpath_head *head)
+{
+}
+
+static int no_cdev_ioctl(struct mpath_device *dev, unsigned int cmd,
+			 unsigned long arg, bool open_for_write)
+{
+	return -ENOTTY;
+}
+
 static void template_callbacks_come_in_pairs(struct kunit *test)
 {
 	static const struct mpath_head_template get_only = { .get_head = counted_get };
 	static const struct mpath_head_template put_only = { .put_head = counted_put };
 	static const struct mpath_head_template begin_only = { .ioctl_begin = no_ioctl_begin };
+	static const struct mpath_head_template add_cdev_only = { .add_cdev = no_add_cdev };
+	static const struct mpath_head_template cdev_no_ioctl = {
+		.add_cdev = no_add_cdev, .del_cdev = no_del_cdev,
+	};
+	static const struct mpath_head_template cdev_no_del = {
+		.add_cdev = no_add_cdev, .cdev_ioctl = no_cdev_ioctl,
+	};
+	static const struct mpath_head_template cdev_complete = {
+		.add_cdev = no_add_cdev, .del_cdev = no_del_cdev,
+		.cdev_ioctl = no_cdev_ioctl,
+	};
 	struct mpath_head *head = kunit_kzalloc(test, sizeof(*head), GFP_KERNEL);
 	int policy = MPATH_IOPOLICY_NUMA;
 
@@ -332,6 +358,11 @@ static void template_callbacks_come_in_pairs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mpath_head_init(head, &get_only, &policy), -EINVAL);
 	KUNIT_EXPECT_EQ(test, mpath_head_init(head, &put_only, &policy), -EINVAL);
 	KUNIT_EXPECT_EQ(test, mpath_head_init(head, &begin_only, &policy), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mpath_head_init(head, &add_cdev_only, &policy), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mpath_head_init(head, &cdev_no_ioctl, &policy), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mpath_head_init(head, &cdev_no_del, &policy), -EINVAL);
+	KUNIT_ASSERT_EQ(test, mpath_head_init(head, &cdev_complete, &policy), 0);
+	mpath_head_uninit(head);
 }
 
 static void expect_secs(struct kunit *test, struct mpath_head *head, const char *want)
@@ -341,6 +372,72 @@ static void expect_secs(struct kunit *test, struct mpath_head *head, const char 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	KUNIT_EXPECT_EQ(test, mpath_delayed_removal_secs_show(head, buf), strlen(want));
 	KUNIT_EXPECT_STREQ(test, buf, want);
+}
+
+static void expect_diag(struct kunit *test, struct mpath_head *head,
+			enum mpath_diag_counter c, const char *want)
+{
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, mpath_diag_counter_show(head, c, buf), strlen(want));
+	KUNIT_EXPECT_STREQ(test, buf, want);
+}
+
+static void diag_counters_store_and_show(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"", "\n", "abc", "-1", "5 5", "5\n\n", "1.5", "0x", "18446744073709551616",
+	};
+	struct fake_head *fh = fake_head(test, 1, MPATH_IOPOLICY_NUMA);
+	struct mpath_head *head = &fh->head;
+	char *longest = kunit_kzalloc(test, 5000, GFP_KERNEL);
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, longest);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	expect_diag(test, head, MPATH_DIAG_REQUEUE_NO_USABLE_PATH, "0\n");
+	expect_diag(test, head, MPATH_DIAG_FAIL_NO_AVAIL_PATH, "0\n");
+
+	/* Each counter is its own field. */
+	atomic_long_set(&head->requeue_no_usable_path_cnt, 7);
+	atomic_long_set(&head->fail_no_avail_path_cnt, 9);
+	expect_diag(test, head, MPATH_DIAG_REQUEUE_NO_USABLE_PATH, "7\n");
+	expect_diag(test, head, MPATH_DIAG_FAIL_NO_AVAIL_PATH, "9\n");
+
+	/* Good values: decimal, hex, octal, the largest, a reset. */
+	KUNIT_EXPECT_EQ(test, mpath_diag_counter_store(head, MPATH_DIAG_FAIL_NO_AVAIL_PATH,
+						       "0x10\n"), 0);
+	expect_diag(test, head, MPATH_DIAG_FAIL_NO_AVAIL_PATH, "16\n");
+	KUNIT_EXPECT_EQ(test, mpath_diag_counter_store(head, MPATH_DIAG_FAIL_NO_AVAIL_PATH,
+						       "010"), 0);
+	expect_diag(test, head, MPATH_DIAG_FAIL_NO_AVAIL_PATH, "8\n");
+	KUNIT_EXPECT_EQ(test, mpath_diag_counter_store(head, MPATH_DIAG_FAIL_NO_AVAIL_PATH,
+						       "18446744073709551615"), 0);
+	expect_diag(test, head, MPATH_DIAG_FAIL_NO_AVAIL_PATH, "18446744073709551615\n");
+	KUNIT_EXPECT_EQ(test, mpath_diag_counter_store(head, MPATH_DIAG_REQUEUE_NO_USABLE_PATH,
+						       "0\n"), 0);
+	expect_diag(test, head, MPATH_DIAG_REQUEUE_NO_USABLE_PATH, "0\n");
+	expect_diag(test, head, MPATH_DIAG_FAIL_NO_AVAIL_PATH, "18446744073709551615\n");
+
+	/* Bad values and an unknown counter: -EINVAL, nothing changed. */
+	KUNIT_EXPECT_EQ(test, mpath_diag_counter_store(head, MPATH_DIAG_REQUEUE_NO_USABLE_PATH,
+						       "3"), 0);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		int ret = mpath_diag_counter_store(head, MPATH_DIAG_REQUEUE_NO_USABLE_PATH,
+						   bad[i]);
+
+		KUNIT_EXPECT_EQ_MSG(test, ret, -EINVAL, "input \"%s\"", bad[i]);
+		expect_diag(test, head, MPATH_DIAG_REQUEUE_NO_USABLE_PATH, "3\n");
+	}
+	memset(longest, '1', 4999);
+	KUNIT_EXPECT_EQ(test, mpath_diag_counter_store(head, MPATH_DIAG_REQUEUE_NO_USABLE_PATH,
+						       longest), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mpath_diag_counter_store(head, 2, "1"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mpath_diag_counter_show(head, 2, buf), -EINVAL);
+	expect_diag(test, head, MPATH_DIAG_REQUEUE_NO_USABLE_PATH, "3\n");
+	fake_head_free(test, fh);
 }
 
 static void delayed_removal_secs_store_and_show(struct kunit *test)
@@ -455,6 +552,7 @@ static struct kunit_case mpath_head_cases[] = {
 	KUNIT_CASE(head_references),
 	KUNIT_CASE(driver_counts_its_heads),
 	KUNIT_CASE(template_callbacks_come_in_pairs),
+	KUNIT_CASE(diag_counters_store_and_show),
 	KUNIT_CASE(delayed_removal_secs_store_and_show),
 	KUNIT_CASE(removal_waits_and_is_cancelled_by_a_path),
 	KUNIT_CASE(numa_nodes_show_lists_caching_nodes),

@@ -11,10 +11,16 @@
 #include <kunit/test.h>
 #include <linux/bio.h>
 #include <linux/blkdev.h>
+#include <linux/cdev.h>
 #include <linux/completion.h>
+#include <linux/device.h>
+#include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/jiffies.h>
+#include <linux/fs_context.h>
+#include <linux/mount.h>
 #include <linux/multipath.h>
+#include <linux/namei.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
@@ -29,6 +35,11 @@ struct io_path {
 	atomic_t bios;
 	bool disabled;
 	bool available;
+	/* What the head's character device forwarded to this path. */
+	int ioctls;
+	unsigned int ioctl_cmd;
+	unsigned long ioctl_arg;
+	bool ioctl_for_write;
 };
 
 struct io_head {
@@ -36,6 +47,10 @@ struct io_head {
 	int iopolicy;
 	u8 *store;
 	struct io_path paths[2];
+	/* The character device: calls of the template, and what add returns. */
+	int cdev_adds;
+	int cdev_dels;
+	int add_cdev_ret;
 };
 
 static void store_submit_bio(struct bio *bio)
@@ -83,6 +98,71 @@ static const struct mpath_head_template io_template = {
 	.available_path	= io_available_path,
 };
 
+/*
+ * The head's character device, added as a driver does it: a cdev with
+ * libmultipath's file operations and a device node from a region of its
+ * own, whose device holds a reference to the head until it is released.
+ */
+static dev_t io_cdev_region;
+
+static void io_cdev_release(struct device *dev)
+{
+	mpath_put_head(container_of(dev, struct mpath_head, cdev_device));
+}
+
+static int io_add_cdev(struct mpath_head *head)
+{
+	struct io_head *ih = container_of(head, struct io_head, head);
+	int ret;
+
+	ih->cdev_adds++;
+	if (ih->add_cdev_ret)
+		return ih->add_cdev_ret;
+	if (!mpath_get_head(head))
+		return -ENXIO;
+	device_initialize(&head->cdev_device);
+	head->cdev_device.devt = io_cdev_region;
+	head->cdev_device.release = io_cdev_release;
+	ret = dev_set_name(&head->cdev_device, "mpath-kunit-ng");
+	if (ret) {
+		put_device(&head->cdev_device);
+		return ret;
+	}
+	cdev_init(&head->cdev, &mpath_chr_fops);
+	head->cdev.owner = THIS_MODULE;
+	ret = cdev_device_add(&head->cdev, &head->cdev_device);
+	if (ret)
+		put_device(&head->cdev_device);
+	return ret;
+}
+
+static void io_del_cdev(struct mpath_head *head)
+{
+	container_of(head, struct io_head, head)->cdev_dels++;
+	cdev_device_del(&head->cdev, &head->cdev_device);
+	put_device(&head->cdev_device);
+}
+
+static int io_cdev_ioctl(struct mpath_device *dev, unsigned int cmd,
+			 unsigned long arg, bool open_for_write)
+{
+	struct io_path *path = container_of(dev, struct io_path, mdev);
+
+	path->ioctls++;
+	path->ioctl_cmd = cmd;
+	path->ioctl_arg = arg;
+	path->ioctl_for_write = open_for_write;
+	return 42;
+}
+
+static const struct mpath_head_template io_cdev_template = {
+	.is_disabled	= io_is_disabled,
+	.available_path	= io_available_path,
+	.add_cdev	= io_add_cdev,
+	.del_cdev	= io_del_cdev,
+	.cdev_ioctl	= io_cdev_ioctl,
+};
+
 static struct gendisk *store_disk(struct kunit *test, struct io_path *path,
 				  const char *name, int i)
 {
@@ -101,7 +181,8 @@ static struct gendisk *store_disk(struct kunit *test, struct io_path *path,
 	return disk;
 }
 
-static struct io_head *io_head(struct kunit *test, const char *name, int policy)
+static struct io_head *io_head_of(struct kunit *test, const char *name, int policy,
+				  const struct mpath_head_template *mpdt, int add_cdev_ret)
 {
 	struct io_head *ih = kunit_kzalloc(test, sizeof(*ih), GFP_KERNEL);
 	int i;
@@ -110,7 +191,8 @@ static struct io_head *io_head(struct kunit *test, const char *name, int policy)
 	ih->store = kunit_kzalloc(test, STORE_SECTORS << SECTOR_SHIFT, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ih->store);
 	ih->iopolicy = policy;
-	KUNIT_ASSERT_EQ(test, mpath_head_init(&ih->head, &io_template, &ih->iopolicy), 0);
+	ih->add_cdev_ret = add_cdev_ret;
+	KUNIT_ASSERT_EQ(test, mpath_head_init(&ih->head, mpdt, &ih->iopolicy), 0);
 	KUNIT_ASSERT_EQ(test, mpath_alloc_head_disk(&ih->head, NULL, NUMA_NO_NODE, name), 0);
 	set_capacity(ih->head.disk, STORE_SECTORS);
 	ih->head.disk->flags |= GENHD_FL_NO_PART;
@@ -126,6 +208,11 @@ static struct io_head *io_head(struct kunit *test, const char *name, int policy)
 		KUNIT_ASSERT_EQ(test, mpath_device_set_live(&p->mdev), 0);
 	}
 	return ih;
+}
+
+static struct io_head *io_head(struct kunit *test, const char *name, int policy)
+{
+	return io_head_of(test, name, policy, &io_template, 0);
 }
 
 static void io_head_free(struct io_head *ih)
@@ -342,7 +429,153 @@ static void io_fails_without_an_available_path(struct kunit *test)
 	io_head_free(ih);
 }
 
+/*
+ * A device node for the head's character device, on a private ramfs mount
+ * (kernel threads have no writable root to make one in).
+ */
+struct io_cdev_node {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+};
+
+static int io_cdev_node_make(struct io_cdev_node *node)
+{
+	struct file_system_type *type = get_fs_type("ramfs");
+	struct dentry *root, *dentry;
+	int ret;
+
+	if (!type)
+		return -ENODEV;
+	node->mnt = kern_mount(type);
+	put_filesystem(type);
+	if (IS_ERR(node->mnt))
+		return PTR_ERR(node->mnt);
+	root = node->mnt->mnt_root;
+	dentry = start_creating_noperm(root, &QSTR("ng"));
+	if (IS_ERR(dentry)) {
+		kern_unmount(node->mnt);
+		return PTR_ERR(dentry);
+	}
+	ret = vfs_mknod(&nop_mnt_idmap, d_inode(root), dentry, S_IFCHR | 0600,
+			io_cdev_region, NULL);
+	node->dentry = dget(dentry);
+	end_creating(dentry);
+	if (ret) {
+		dput(node->dentry);
+		kern_unmount(node->mnt);
+	}
+	return ret;
+}
+
+static struct file *io_cdev_open(struct io_cdev_node *node, int flags)
+{
+	struct path path = { .mnt = node->mnt, .dentry = node->dentry };
+
+	return dentry_open(&path, flags, current_cred());
+}
+
+static void io_cdev_node_drop(struct io_cdev_node *node)
+{
+	dput(node->dentry);
+	kern_unmount(node->mnt);
+}
+
+static long io_cdev_call(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	return f->f_op->unlocked_ioctl(f, cmd, arg);
+}
+
+static void chardev_calls(struct kunit *test, struct io_head *ih, struct file *f)
+{
+	KUNIT_EXPECT_PTR_EQ(test, f->f_op, &mpath_chr_fops);
+
+	set_usable(ih, 0, false);
+	KUNIT_EXPECT_EQ(test, io_cdev_call(f, 0x4e41, 77), 42);
+	KUNIT_EXPECT_EQ(test, ih->paths[0].ioctls, 0);
+	KUNIT_EXPECT_EQ(test, ih->paths[1].ioctls, 1);
+	KUNIT_EXPECT_EQ(test, ih->paths[1].ioctl_cmd, 0x4e41);
+	KUNIT_EXPECT_EQ(test, ih->paths[1].ioctl_arg, 77);
+	KUNIT_EXPECT_TRUE(test, ih->paths[1].ioctl_for_write);
+
+	set_usable(ih, 0, true);
+	set_usable(ih, 1, false);
+	KUNIT_EXPECT_EQ(test, io_cdev_call(f, 0x4e42, 78), 42);
+	KUNIT_EXPECT_EQ(test, ih->paths[0].ioctls, 1);
+	KUNIT_EXPECT_EQ(test, ih->paths[0].ioctl_arg, 78);
+
+	/* No usable path: -EWOULDBLOCK, and no path sees the ioctl. */
+	set_usable(ih, 0, false);
+	KUNIT_EXPECT_EQ(test, io_cdev_call(f, 0x4e43, 79), -EWOULDBLOCK);
+	KUNIT_EXPECT_EQ(test, ih->paths[0].ioctls + ih->paths[1].ioctls, 2);
+	set_usable(ih, 0, true);
+	set_usable(ih, 1, true);
+}
+
+static void chardev_forwards_to_the_chosen_path(struct kunit *test)
+{
+	struct io_head *ih = io_head_of(test, "mpkc", MPATH_IOPOLICY_NUMA, &io_cdev_template, 0);
+	struct io_cdev_node node;
+	struct file *f;
+	int ret;
+
+	/* Added once, with the head disk, though both paths went live. */
+	KUNIT_EXPECT_EQ(test, ih->cdev_adds, 1);
+	KUNIT_EXPECT_TRUE(test, test_bit(MPATH_HEAD_CDEV_LIVE, &ih->head.flags));
+
+	/* On failure, still tear the head down: its disks are live. */
+	ret = io_cdev_node_make(&node);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (!ret) {
+		f = io_cdev_open(&node, O_RDWR);
+		KUNIT_EXPECT_FALSE_MSG(test, IS_ERR(f), "open: %d", PTR_ERR_OR_ZERO(f));
+		if (!IS_ERR(f)) {
+			chardev_calls(test, ih, f);
+			fput(f);
+		}
+		/* A read-only opener: the driver is told. */
+		f = io_cdev_open(&node, O_RDONLY);
+		KUNIT_EXPECT_FALSE(test, IS_ERR(f));
+		if (!IS_ERR(f)) {
+			KUNIT_EXPECT_EQ(test, io_cdev_call(f, 0x4e44, 80), 42);
+			KUNIT_EXPECT_FALSE(test, ih->paths[0].ioctl_for_write);
+			fput(f);
+		}
+		io_cdev_node_drop(&node);
+	}
+
+	io_head_free(ih);
+	KUNIT_EXPECT_EQ(test, ih->cdev_dels, 1);
+	KUNIT_EXPECT_FALSE(test, test_bit(MPATH_HEAD_CDEV_LIVE, &ih->head.flags));
+}
+
+static void chardev_that_fails_to_add_is_not_deleted(struct kunit *test)
+{
+	struct io_head *ih = io_head_of(test, "mpkf", MPATH_IOPOLICY_NUMA,
+					&io_cdev_template, -ENOSPC);
+	struct file *f = open_head(test, ih);
+
+	/* The head disk works without its character device. */
+	KUNIT_EXPECT_EQ(test, ih->cdev_adds, 1);
+	KUNIT_EXPECT_FALSE(test, test_bit(MPATH_HEAD_CDEV_LIVE, &ih->head.flags));
+	KUNIT_EXPECT_TRUE(test, round_trip(test, file_bdev(f), 8, 0x5a));
+	fput(f);
+	io_head_free(ih);
+	KUNIT_EXPECT_EQ(test, ih->cdev_dels, 0);
+}
+
+static int mpath_io_suite_init(struct kunit_suite *suite)
+{
+	return alloc_chrdev_region(&io_cdev_region, 0, 1, "mpath-kunit");
+}
+
+static void mpath_io_suite_exit(struct kunit_suite *suite)
+{
+	unregister_chrdev_region(io_cdev_region, 1);
+}
+
 static struct kunit_case mpath_io_cases[] = {
+	KUNIT_CASE(chardev_forwards_to_the_chosen_path),
+	KUNIT_CASE(chardev_that_fails_to_add_is_not_deleted),
 	KUNIT_CASE(io_lands_on_the_chosen_path),
 	KUNIT_CASE(io_fails_over_with_nothing_lost),
 	KUNIT_CASE(io_waits_for_a_returning_path),
@@ -353,6 +586,8 @@ static struct kunit_case mpath_io_cases[] = {
 
 static struct kunit_suite mpath_io_suite = {
 	.name = "libmultipath_c_io",
+	.suite_init = mpath_io_suite_init,
+	.suite_exit = mpath_io_suite_exit,
 	.test_cases = mpath_io_cases,
 };
 
