@@ -32,7 +32,8 @@ use kernel::{
     numa::NodeId,
     prelude::*,
     sync::Arc,
-    types::Opaque, //
+    types::Opaque,
+    ThisModule, //
 };
 
 /// A head set up with the template of `T`, owned by a Rust driver.
@@ -60,13 +61,30 @@ unsafe impl<T: MpathHeadTemplate> Send for OwnedHead<T> {}
 unsafe impl<T: MpathHeadTemplate> Sync for OwnedHead<T> {}
 
 impl<T: MpathHeadTemplate> OwnedHead<T> {
-    /// Allocates and sets up a head with `policy` in force.
+    /// Allocates and sets up a head with `policy` in force, for built-in
+    /// code.
     pub fn new(policy: IoPolicy) -> Result<Self> {
+        Self::new_for(policy, None)
+    }
+
+    /// Allocates and sets up a head with `policy` in force, for a driver
+    /// in `module` (`THIS_MODULE`), which the head pins while its disk is
+    /// open or its removal is pending.
+    pub fn new_for_module(policy: IoPolicy, module: &'static ThisModule) -> Result<Self> {
+        Self::new_for(policy, Some(module))
+    }
+
+    fn new_for(policy: IoPolicy, module: Option<&'static ThisModule>) -> Result<Self> {
         let head = KBox::new(Opaque::uninit(), GFP_KERNEL)?;
         let policy = KBox::new(Opaque::new(policy as c_int), GFP_KERNEL)?;
         // SAFETY: The head memory is ours and unused; the template is static
         // and the policy storage lives in `self`, as long as the head.
         unsafe { MpathHead::init(head.get(), Template::<T>::table(), policy.get())? };
+        if let Some(module) = module {
+            // SAFETY: The head is set up and not shared yet; the module is
+            // the caller's own, alive while its code (and so the head) is.
+            unsafe { (*head.get()).drv_module = module.as_ptr() };
+        }
         // INVARIANT: Set up just now, with no path.
         Ok(Self {
             head,

@@ -108,7 +108,7 @@ struct RustMpath {
 }
 
 impl kernel::Module for RustMpath {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
+    fn init(module: &'static ThisModule) -> Result<Self> {
         let devts = [
             module_parameters::path0.value(),
             module_parameters::path1.value(),
@@ -133,7 +133,8 @@ impl kernel::Module for RustMpath {
             .unwrap_or(0);
 
         let policy = IoPolicy::from_raw(module_parameters::iopolicy.value())?;
-        let head = OwnedHead::<ScsiPaths>::new(policy)?;
+        // Pinned while `mpatha` is open: no rmmod under an opener.
+        let head = OwnedHead::<ScsiPaths>::new_for_module(policy, module)?;
         head.alloc_disk(None, bindings::NUMA_NO_NODE, c"mpatha")?;
         head.set_capacity(sectors)?;
         for path in paths.iter() {

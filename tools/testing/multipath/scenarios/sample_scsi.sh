@@ -50,5 +50,19 @@ fio --name=rand --filename=/dev/mpatha --rw=randwrite --bs=4k --size=16m --direc
 check fio_random_write_verify test $? -eq 0
 grep -E "IOPS|err=" /tmp/rand.log | head -n 3
 
+# An opener of the head disk pins the module; closing unpins it.
+refs=$(cat /sys/module/rust_mpath/refcnt)
+exec 3<>/dev/mpatha
+# Unpinned, rmmod would wait forever for the opener (this shell): skip it.
+if check open_head_pins_module test "$(cat /sys/module/rust_mpath/refcnt)" -eq $((refs + 1)); then
+	check no_rmmod_while_open sh -c "! rmmod rust_mpath 2>/dev/null"
+fi
+round_trip() {
+	put "$1" /dev/mpatha && same_as "$1" /dev/mpatha
+}
+check head_usable_after_failed_rmmod round_trip /tmp/data1
+exec 3>&-
+check close_unpins_module test "$(cat /sys/module/rust_mpath/refcnt)" -eq "$refs"
+
 check sample_unloads rmmod rust_mpath
 check head_disk_gone test ! -e /sys/block/mpatha
