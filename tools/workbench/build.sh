@@ -50,6 +50,8 @@ fi
 rm -rf "$CACHE/modroot"
 "${KMAKE[@]}" INSTALL_MOD_PATH="$CACHE/modroot" INSTALL_MOD_STRIP=1 DEPMOD=true \
 	modules_install >>"$blog" 2>&1
+# modules.dep, for modprobe in the guest (NVMe is modular).
+depmod -b "$CACHE/modroot" "$(cat "$BUILD/include/config/kernel.release")"
 log "built in $(($(date +%s) - start)) s"
 # Our objects were rebuilt above, so their warnings are in the log. Any
 # warning at all fails: one in a kernel file can only come from our

@@ -49,12 +49,22 @@ new_head() {
 
 dd if=/dev/urandom of=/tmp/data bs=64k count=16 2>/dev/null
 
+# The references to nvme_core (a module here): a pending removal holds one
+# more, and both outcomes give it back.  Compared at the end between states
+# with the same number of controllers.
+refs() {
+	cat /sys/module/nvme_core/refcnt
+}
+check nvme_core_is_a_module test -e /sys/module/nvme_core/refcnt
+
 # 1. Delayed removal, a path returns in time.
 echo 10 >"/sys/block/$HEAD/delayed_removal_secs"
 check delayed_removal_set test "$(cat "/sys/block/$HEAD/delayed_removal_secs")" = 10
 check all_paths_disconnected disconnect_all
 sleep 1
 check head_stays_without_paths test -b "/dev/$HEAD"
+# Before any opener: an open head disk pins nvme_core too.
+pending1=$(refs)
 rq=$(cat "/sys/block/$HEAD/diag/io_requeue_no_usable_path_count")
 dd if=/tmp/data of="/dev/$HEAD" bs=64k oflag=direct 2>/tmp/dd1.err &
 dd_pid=$!
@@ -67,6 +77,7 @@ check write_completes finished "$dd_pid" 20
 wait "$dd_pid"
 check write_succeeded test $? -eq 0
 check same_head_after_return test -b "/dev/$HEAD"
+returned1=$(refs)
 P2=$(path_of_port 2)
 check head_has_returned_path test -e "/sys/block/$HEAD/multipath/$P2"
 check data_read_back_through_head sh -c "dd if=/dev/$HEAD bs=64k count=16 iflag=direct 2>/dev/null | cmp -s - /tmp/data"
@@ -77,6 +88,7 @@ check data_on_namespace sh -c "dd if=$NULLDEV bs=64k count=16 iflag=direct 2>/de
 echo 3 >"/sys/block/$HEAD/delayed_removal_secs"
 old=$HEAD
 check all_paths_disconnected_again disconnect_all
+pending2=$(refs)
 dd if=/tmp/data of="/dev/$HEAD" bs=64k oflag=direct 2>/tmp/dd2.err &
 dd_pid=$!
 sleep 1
@@ -87,10 +99,12 @@ rc=$?
 echo "EVENT delay expired: dd exit status $rc: $(tr "\n" " " </tmp/dd2.err)"
 check write_failed_after_delay test "$rc" -ne 0
 check head_removed_after_delay head_gone "$old"
+expired2=$(refs)
 
 # 3. No delayed removal: I/O in progress fails at once, the head goes.
 require new_head_after_removal new_head
 check delayed_removal_default_0 test "$(cat "/sys/block/$HEAD/delayed_removal_secs")" = 0
+one_ctrl=$(refs)
 dd if=/dev/zero of="/dev/$HEAD" bs=4k count=100000 oflag=direct 2>/tmp/dd3.err &
 dd_pid=$!
 sleep 1
@@ -103,4 +117,10 @@ rc=$?
 echo "EVENT no delay: dd exit status $rc: $(tr "\n" " " </tmp/dd3.err)"
 check writer_got_an_error test "$rc" -ne 0
 check head_removed_at_once head_gone "$old"
+none=$(refs)
+echo "nvme_core refcnt: no controller $none, one $one_ctrl; pending removal $pending1 and $pending2; path returned $returned1; removal expired $expired2"
+check pending_removal_pins_nvme_core test "$pending1" -eq $((none + 1))
+check returned_path_unpins_nvme_core test "$returned1" -eq "$one_ctrl"
+check second_pending_removal_pins_nvme_core test "$pending2" -eq $((none + 1))
+check expired_removal_unpins_nvme_core test "$expired2" -eq "$none"
 scenario_time

@@ -93,11 +93,23 @@ check passthrough_other_nsid_refused sh -c \
 # the commands issued after the last path went fail), and works again once
 # a path is back.
 echo 60 >"/sys/block/$HEAD/delayed_removal_secs"
+# What the namespace holds at block 16 now (fio wrote over it), to check
+# passthrough reads after the path returns.
+dd if="/dev/$HEAD" of=/tmp/before bs=64k skip=1 count=1 iflag=direct 2>/dev/null
+# passthrough_io_seen: the paths completed passthrough I/O since $pt0.
+passthrough_io_seen() {
+	[ $(($(ios_of "$P1") + $(ios_of "$P2"))) -gt "$pt0" ]
+}
+pt0=$(($(ios_of "$P1") + $(ios_of "$P2")))
 fio --name=nopath --filename="$NG" --ioengine=io_uring_cmd --cmd_type=nvme \
 	--rw=randread --bs=4k --size=8m --time_based --runtime=20 --rate_iops=200 \
 	--eta=never >/tmp/nopath-uring.log 2>&1 &
 fio_pid=$!
-sleep 2
+for _ in $(seq 100); do
+	passthrough_io_seen && break
+	sleep 0.1
+done
+check uring_cmd_io_under_way passthrough_io_seen
 check disconnect_both nvme disconnect -n "$NQN"
 for _ in $(seq 100); do
 	[ ! -e "/sys/block/$P1" ] && [ ! -e "/sys/block/$P2" ] && break
@@ -108,7 +120,7 @@ nvme id-ns "$NG" >/tmp/nopath.log 2>&1
 echo "id-ns without a path: $(tail -n 1 /tmp/nopath.log)"
 check ioctl_without_path_ewouldblock grep -qi "temporarily unavailable" /tmp/nopath.log
 wait "$fio_pid"
-grep -m2 -E "err=|error" /tmp/nopath-uring.log
+grep -E "err=|error" /tmp/nopath-uring.log || tail -n 5 /tmp/nopath-uring.log
 check uring_cmd_without_path_einval grep -qi "invalid argument" /tmp/nopath-uring.log
 check reconnect_port1 connect_port 1
 P1=$(path_of_port 1) P2=
@@ -121,7 +133,7 @@ pt_read_soon() {
 	done
 	return 1
 }
-check passthrough_after_reconnect pt_read_soon 16 /tmp/pt
+check passthrough_after_reconnect pt_read_soon 16 /tmp/before
 
 # Removal: the node goes with the head, even while a file is open on it.
 exec 3<"$NG"
