@@ -98,13 +98,13 @@ check queue-depth_two_optimized_not_others sh -c "[ $(delta "$NON") = 0 ] && [ $
 
 # The array changes its port groups' states (scsi_debug alua_shift=1: host
 # N reports (N + 1) % 3) and says so with a unit attention on every I_T
-# nexus; each path sees it on its next command (a TEST UNIT READY, as a
-# path checker sends), scsi_dh_alua reads the new states, and the paths
+# nexus; each path sees it on its next command (here a REPORT TARGET PORT
+# GROUPS from sg_rtpg, as a path checker sends), scsi_dh_alua reads the new states, and the paths
 # follow: host 2 optimized, hosts 0 and 3 non-optimized, host 1 standby.
 check alua_shift_store sh -c "echo 1 >$SDEBUG/alua_shift"
 for p in $(paths_of "$HEAD"); do
-	sg_turs "/dev/$p" >/dev/null 2>&1
-	sg_turs "/dev/$p" >/dev/null 2>&1
+	sg_rtpg "/dev/$p" >/dev/null 2>&1
+	sg_rtpg "/dev/$p" >/dev/null 2>&1
 done
 for p in $(paths_of "$HEAD"); do
 	check "after_change_${p}_$(expected_state "$(host_of "$p")" | tr / _)" \
@@ -121,8 +121,8 @@ for pol in numa round-robin queue-depth; do
 done
 check alua_shift_back sh -c "echo 0 >$SDEBUG/alua_shift"
 for p in $(paths_of "$HEAD"); do
-	sg_turs "/dev/$p" >/dev/null 2>&1
-	sg_turs "/dev/$p" >/dev/null 2>&1
+	sg_rtpg "/dev/$p" >/dev/null 2>&1
+	sg_rtpg "/dev/$p" >/dev/null 2>&1
 done
 check states_back_optimized wait_state "$OPT" active/optimized
 check states_back_standby wait_state "$STBY" standby

@@ -87,8 +87,9 @@ fio_checks failover
 # logical unit's: returned at once, not retried on another path.
 echo 2 >"$SDEBUG/opts"
 snap
-check medium_error_returned sh -c \
-	"! timeout 30 dd if=/dev/$HEAD of=/dev/null bs=512 skip=4660 count=1 iflag=direct 2>/dev/null"
+check medium_error_returned sh -c "! timeout 60 fio --name=medium \
+	--filename=/dev/$HEAD --rw=read --bs=512 --offset=$((4660 * 512)) --size=512 \
+	--direct=1 --ioengine=psync --output=/tmp/medium.log"
 tried=0
 for p in $P0 $P1 $P2 $P3; do
 	[ "$(delta "$p")" -gt 0 ] && tried=$((tried + 1))
