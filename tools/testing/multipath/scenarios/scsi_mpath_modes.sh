@@ -14,10 +14,15 @@ require default_mode_off test "$(cat /sys/module/scsi_mod/parameters/multipath)"
 
 # off: the disks as before native multipath.
 check off_no_head test -z "$(heads)"
-check off_two_disks test "$(ls -d /sys/block/sd* | wc -l)" = 2
+check off_two_disks test "$(ls /sys/block | grep -c '^sd')" = 2
 check off_no_path_attributes sh -c \
 	"[ ! -e /sys/block/sda/queue_depth ] && [ ! -e /sys/block/sda/numa_nodes ]"
 check off_disk_io sh -c "dd if=/dev/urandom of=/dev/sda bs=64k count=4 oflag=direct 2>/dev/null"
+
+# sd_disks: the sd disks (not the heads).
+sd_disks() {
+	ls /sys/block | grep -E '^sd[a-z]+$'
+}
 
 # hosts N: replace the scsi_debug hosts by N new ones.
 hosts() {
@@ -27,6 +32,7 @@ hosts() {
 		[ -z "$(ls /sys/block | grep '^sd')" ] && break
 		sleep 0.1
 	done
+	# The disks and the heads are gone.
 	[ -z "$(ls /sys/block | grep '^sd')" ] || return 1
 	echo "$1" >"$SDEBUG/add_host"
 	for _ in $(seq 100); do
@@ -34,7 +40,7 @@ hosts() {
 		sleep 0.1
 	done
 	sleep 2 # sd probes asynchronously
-	[ "$(ls -d /sys/block/sd[a-z]* | wc -l)" = "$1" ]
+	[ "$(sd_disks | wc -l)" = "$1" ]
 }
 
 # always, without ALUA: grouped; both paths optimized (nothing tells them
@@ -81,4 +87,9 @@ check always_alua_one_head test "$(heads | wc -l)" = 1
 echo off >/sys/module/scsi_mod/parameters/multipath
 require off_again_hosts hosts 2
 check off_again_no_head test -z "$(heads)"
-check off_again_disk_io sh -c "dd if=/dev/sdb of=/dev/null bs=64k count=4 iflag=direct 2>/dev/null"
+# (scsi_debug's host numbers grow: read through a disk whose host is in
+# an active ALUA state, as the ALUA handler refuses I/O to standby.)
+for p in $(sd_disks); do
+	case $(access_state_of "$p") in active*) ACTIVE=$p ;; esac
+done
+check off_again_disk_io sh -c "dd if=/dev/$ACTIVE of=/dev/null bs=64k count=4 iflag=direct 2>/dev/null"
