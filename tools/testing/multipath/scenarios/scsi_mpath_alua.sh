@@ -99,8 +99,9 @@ check queue-depth_two_optimized_not_others sh -c "[ $(delta "$NON") = 0 ] && [ $
 # The array changes its port groups' states (scsi_debug alua_shift=1: host
 # N reports (N + 1) % 3) and says so with a unit attention on every I_T
 # nexus; each path sees it on its next command (here a REPORT TARGET PORT
-# GROUPS from sg_rtpg, as a path checker sends), scsi_dh_alua reads the new states, and the paths
-# follow: host 2 optimized, hosts 0 and 3 non-optimized, host 1 standby.
+# GROUPS from sg_rtpg, as a path checker sends), scsi_dh_alua reads the
+# new states, and the paths follow: host 2 optimized, hosts 0 and 3
+# non-optimized, host 1 standby.
 check alua_shift_store sh -c "echo 1 >$SDEBUG/alua_shift"
 for p in $(paths_of "$HEAD"); do
 	sg_rtpg "/dev/$p" >/dev/null 2>&1
@@ -128,14 +129,19 @@ check states_back_optimized wait_state "$OPT" active/optimized
 check states_back_standby wait_state "$STBY" standby
 
 # Bad input to the new stores: rejected, nothing changed.
+# bad FILE VALUE [INPUT...]: every INPUT (default: a set of non-policy
+# names) is refused and FILE still reads VALUE.
 bad() {
-	for v in "" foo "round-robin-x" numa1 "queue depth" 0 -1; do
-		echo "$v" >"$1" 2>/dev/null && {
-			echo "$1 took '$v'"
+	f=$1 want=$2
+	shift 2
+	[ $# -gt 0 ] || set -- "" foo "round-robin-x" numa1 "queue depth" 0 -1
+	for v in "$@"; do
+		echo "$v" >"$f" 2>/dev/null && {
+			echo "$f took '$v'"
 			return 1
 		}
 	done
-	test "$(cat "$1")" = "$2"
+	test "$(cat "$f")" = "$want"
 }
 set_iopolicy "$HEAD" round-robin
 check iopolicy_rejects_bad_input bad "/sys/block/$HEAD/iopolicy" round-robin
@@ -144,6 +150,8 @@ check iopolicy_numa_again test "$(cat "/sys/block/$HEAD/iopolicy")" = numa
 check multipath_param_reads_on test "$(cat /sys/module/scsi_mod/parameters/multipath)" = on
 check multipath_param_rejects_bad_input bad /sys/module/scsi_mod/parameters/multipath on
 check wwid_read_only sh -c "! echo x >/sys/block/$HEAD/wwid 2>/dev/null"
+check scsi_debug_alua_shift_rejects_bad_input bad "$SDEBUG/alua_shift" 0 3 -1 x ""
+check scsi_debug_no_tpgs_rejects_bad_input bad "$SDEBUG/no_tpgs" 0 x 2 ""
 check queue_depth_read_only sh -c "! echo 1 >/sys/block/$OPT/queue_depth 2>/dev/null"
 
 # The path disks stay what they were: I/O straight to a path works.

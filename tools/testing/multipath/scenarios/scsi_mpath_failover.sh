@@ -5,8 +5,9 @@
 # A fourth host is added, so that two paths are active/optimized (hosts 0
 # and 3), one active/non-optimized (1), one standby (2); round-robin.
 # Paths are set offline, back to running, offline and deleted, and
-# rescanned while fio writes and verifies through the head: no I/O error,
-# no verify failure, and every path carries I/O again once usable.
+# rescanned while fio writes and verifies through the head: bios queued on
+# a path that goes are rejected by the SCSI midlayer and fail over; no I/O
+# error, no verify failure, and every path carries I/O again once usable.
 # Then a medium error is returned to the caller, not failed over, and
 # I/O fails rather than waits when only the standby path is left.
 . /scenarios/lib.sh
@@ -24,6 +25,18 @@ require fourth_path_optimized wait_state "$P3" active/optimized
 require rr_set set_iopolicy "$HEAD" round-robin
 echo "optimized $P0 $P3, non-optimized $P1, standby $P2"
 
+# Each command takes 4 jiffies and each optimized path takes one at a
+# time, so that bios wait in a path's queue when it goes offline or away:
+# the SCSI midlayer rejects them and they must fail over.
+check scsi_debug_delay sh -c "echo 4 >$SDEBUG/delay"
+for p in $P0 $P3; do
+	echo 1 >"/sys/block/$p/device/queue_depth"
+done
+rejected() {
+	dmesg | grep -c 'rejecting I/O'
+}
+R=$(rejected)
+
 fio_start failover "$HEAD"
 require fio_io_under_way wait_ios "$P0" 32
 window 2 "$P0" "$P1" "$P2" "$P3"
@@ -38,6 +51,9 @@ sleep 1 # what was in flight on it completes
 window 2 "$P0" "$P3"
 echo "EVENT $P0 offline: $P0 $(d "$P0"), $P3 $(d "$P3") I/Os in 2 s"
 check offline_path_unused test "$(d "$P0")" = 0
+echo "rejected by the offline path: $(($(rejected) - R)) time(s)"
+check queued_io_rejected_by_offline_path test "$(rejected)" -gt "$R"
+R=$(rejected)
 check io_continues_on_path3 test "$(d "$P3")" -gt 10
 check running_path0 sh -c "echo running >/sys/block/$P0/device/state"
 window 2 "$P0" "$P3"
@@ -54,6 +70,8 @@ check head_stays test -b "/dev/$HEAD"
 window 2 "$P0"
 echo "EVENT $P3 deleted: $P0 $(d "$P0") I/Os in 2 s"
 check io_continues_on_path0 test "$(d "$P0")" -gt 10
+echo "rejected by the deleted path: $(($(rejected) - R)) time(s)"
+check queued_io_rejected_by_deleted_path test "$(rejected)" -gt "$R"
 
 # 3. The last optimized path offline: the non-optimized one takes over.
 check offline_path0_again sh -c "echo offline >/sys/block/$P0/device/state"
