@@ -127,3 +127,6 @@ for p in $P0 $P1 $P3; do
 	echo running >"/sys/block/$p/device/state"
 done
 check head_io_after_all_back head_io "$HEAD"
+
+# Paths came and went: nothing of them leaked.
+check no_multipath_leak no_mpath_leak

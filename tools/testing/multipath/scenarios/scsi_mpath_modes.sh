@@ -93,3 +93,6 @@ for p in $(sd_disks); do
 	case $(access_state_of "$p") in active*) ACTIVE=$p ;; esac
 done
 check off_again_disk_io sh -c "dd if=/dev/$ACTIVE of=/dev/null bs=64k count=4 iflag=direct 2>/dev/null"
+
+# Heads and paths came and went: nothing of them leaked.
+check no_multipath_leak no_mpath_leak
