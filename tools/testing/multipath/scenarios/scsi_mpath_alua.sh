@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Native SCSI multipath over scsi_debug: one logical unit through three
+# hosts (kernel command line: scsi_mod.multipath=on scsi_debug.add_host=3
+# scsi_debug.vpd_use_hostno=0).  scsi_debug reports the ALUA state of host
+# N as N % 3: active/optimized, active/non-optimized, standby.  One head;
+# each path's access_state as scsi_dh_alua learned it; every I/O policy
+# uses only the optimized path; the head's sysfs.
+. /scenarios/lib.sh
+. /scenarios/scsi_lib.sh
+
+wait_for /sys/block/sdc
+wait_for /sys/block/sdmpath0
+require one_head test "$(heads | wc -l)" = 1
+HEAD=$(heads)
+require head_block_device test -b "/dev/$HEAD"
+check three_paths_linked test "$(paths_of "$HEAD" | wc -l)" = 3
+
+for p in $(paths_of "$HEAD"); do
+	h=$(host_of "$p")
+	check "path_${p}_alua_handler" test "$(cat "/sys/block/$p/device/dh_state")" = alua
+	check "path_${p}_access_state_$(expected_state "$h" | tr / _)" \
+		wait_state "$p" "$(expected_state "$h")"
+	check "path_${p}_wwid_is_head_wwid" \
+		test "$(cat "/sys/block/$p/device/wwid")" = "$(cat "/sys/block/$HEAD/wwid")"
+	check "path_${p}_queue_depth_reads_0" test "$(cat "/sys/block/$p/queue_depth")" = 0
+	echo "path $p host $h $(hctl_of "$p"): $(access_state_of "$p")"
+done
+OPT=$(path_of_host 0) NON=$(path_of_host 1) STBY=$(path_of_host 2)
+echo "optimized $OPT, non-optimized $NON, standby $STBY"
+
+check head_capacity_is_path_capacity \
+	test "$(cat "/sys/block/$HEAD/size")" = "$(cat "/sys/block/$OPT/size")"
+check default_iopolicy_numa test "$(cat "/sys/block/$HEAD/iopolicy")" = numa
+
+# only_optimized POLICY: with POLICY, I/O through the head goes to the
+# optimized path only, and the data reads back.
+only_optimized() {
+	check "${1}_set" set_iopolicy "$HEAD" "$1"
+	snap
+	check "${1}_write_read_back" head_io "$HEAD"
+	echo "$1: $OPT $(delta "$OPT"), $NON $(delta "$NON"), $STBY $(delta "$STBY") I/Os"
+	check "${1}_uses_optimized" test "$(delta "$OPT")" -ge 64
+	check "${1}_not_non_optimized" test "$(delta "$NON")" = 0
+	check "${1}_not_standby" test "$(delta "$STBY")" = 0
+}
+only_optimized numa
+check numa_nodes_of_optimized_path test -n "$(cat "/sys/block/$OPT/numa_nodes")"
+check numa_nodes_of_standby_path_empty test -z "$(cat "/sys/block/$STBY/numa_nodes")"
+only_optimized round-robin
+only_optimized queue-depth
+
+# queue_depth counts the host's multipath requests while they are in
+# flight: scsi_debug holds each command 20 jiffies.
+echo 20 >"$SDEBUG/delay"
+fio --name=qd --filename="/dev/$HEAD" --rw=randread --bs=4k --size=8m --direct=1 \
+	--ioengine=libaio --iodepth=16 --time_based --runtime=4 --eta=never \
+	--output=/tmp/qd.log &
+qd_pid=$!
+max=0
+for _ in $(seq 30); do
+	v=$(cat "/sys/block/$OPT/queue_depth")
+	[ "$v" -gt "$max" ] && max=$v
+	sleep 0.1
+done
+wait $qd_pid
+echo 1 >"$SDEBUG/delay"
+grep -E "IOPS|err=" /tmp/qd.log | head -n 2
+echo "queue_depth of $OPT under fio at iodepth 16: up to $max"
+check queue_depth_counts_in_flight test "$max" -gt 0
+check queue_depth_back_to_0 test "$(cat "/sys/block/$OPT/queue_depth")" = 0
+
+# A fourth host: hosts 0 and 3 are active/optimized.  Round-robin and
+# queue-depth spread I/O over both optimized paths, and only over them.
+P3=$(add_host)
+require fourth_path test -n "$P3"
+check fourth_path_linked test -e "/sys/block/$HEAD/multipath/$P3"
+check fourth_path_optimized wait_state "$P3" active/optimized
+two_optimized() {
+	check "${1}_two_optimized_set" set_iopolicy "$HEAD" "$1"
+	snap
+	check "${1}_two_optimized_io" head_io "$HEAD"
+	echo "$1: $OPT $(delta "$OPT"), $P3 $(delta "$P3"), $NON $(delta "$NON"), $STBY $(delta "$STBY") I/Os"
+	check "${1}_uses_both_optimized" sh -c "[ $(delta "$OPT") -ge 8 ] && [ $(delta "$P3") -ge 8 ]"
+	check "${1}_two_optimized_not_others" sh -c "[ $(delta "$NON") = 0 ] && [ $(delta "$STBY") = 0 ]"
+}
+two_optimized round-robin
+echo 20 >"$SDEBUG/delay" # queue-depth only spreads what is in flight together
+check queue-depth_two_optimized_set set_iopolicy "$HEAD" queue-depth
+snap
+fio --name=qd2 --filename="/dev/$HEAD" --rw=randread --bs=4k --size=8m --direct=1 \
+	--ioengine=libaio --iodepth=16 --time_based --runtime=4 --eta=never \
+	--output=/tmp/qd2.log
+echo 1 >"$SDEBUG/delay"
+echo "queue-depth under fio: $OPT $(delta "$OPT"), $P3 $(delta "$P3"), $NON $(delta "$NON"), $STBY $(delta "$STBY") I/Os"
+check queue-depth_uses_both_optimized sh -c "[ $(delta "$OPT") -ge 8 ] && [ $(delta "$P3") -ge 8 ]"
+check queue-depth_two_optimized_not_others sh -c "[ $(delta "$NON") = 0 ] && [ $(delta "$STBY") = 0 ]"
+
+# The array changes its port groups' states (scsi_debug alua_shift=1: host
+# N reports (N + 1) % 3) and says so with a unit attention on every I_T
+# nexus; each path sees it on its next command (here a REPORT TARGET PORT
+# GROUPS from sg_rtpg, as a path checker sends), scsi_dh_alua reads the
+# new states, and the paths follow: host 2 optimized, hosts 0 and 3
+# non-optimized, host 1 standby.
+check alua_shift_store sh -c "echo 1 >$SDEBUG/alua_shift"
+for p in $(paths_of "$HEAD"); do
+	sg_rtpg "/dev/$p" >/dev/null 2>&1
+	sg_rtpg "/dev/$p" >/dev/null 2>&1
+done
+for p in $(paths_of "$HEAD"); do
+	check "after_change_${p}_$(expected_state "$(host_of "$p")" | tr / _)" \
+		wait_state "$p" "$(expected_state "$(host_of "$p")")"
+done
+for pol in numa round-robin queue-depth; do
+	set_iopolicy "$HEAD" "$pol"
+	snap
+	check "after_change_${pol}_io" head_io "$HEAD"
+	echo "after the change, $pol: $OPT $(delta "$OPT"), $NON $(delta "$NON"), $STBY $(delta "$STBY"), $P3 $(delta "$P3") I/Os"
+	check "after_change_${pol}_uses_new_optimized" test "$(delta "$STBY")" -ge 64
+	check "after_change_${pol}_not_others" sh -c \
+		"[ $(delta "$OPT") = 0 ] && [ $(delta "$NON") = 0 ] && [ $(delta "$P3") = 0 ]"
+done
+check alua_shift_back sh -c "echo 0 >$SDEBUG/alua_shift"
+for p in $(paths_of "$HEAD"); do
+	sg_rtpg "/dev/$p" >/dev/null 2>&1
+	sg_rtpg "/dev/$p" >/dev/null 2>&1
+done
+check states_back_optimized wait_state "$OPT" active/optimized
+check states_back_standby wait_state "$STBY" standby
+
+# Bad input to the new stores: rejected, nothing changed.
+# bad FILE VALUE [INPUT...]: every INPUT (default: a set of non-policy
+# names) is refused and FILE still reads VALUE.
+bad() {
+	f=$1 want=$2
+	shift 2
+	[ $# -gt 0 ] || set -- "" foo "round-robin-x" numa1 "queue depth" 0 -1
+	for v in "$@"; do
+		echo "$v" >"$f" 2>/dev/null && {
+			echo "$f took '$v'"
+			return 1
+		}
+	done
+	test "$(cat "$f")" = "$want"
+}
+set_iopolicy "$HEAD" round-robin
+check iopolicy_rejects_bad_input bad "/sys/block/$HEAD/iopolicy" round-robin
+check iopolicy_takes_newline sh -c "echo numa >/sys/block/$HEAD/iopolicy"
+check iopolicy_numa_again test "$(cat "/sys/block/$HEAD/iopolicy")" = numa
+check multipath_param_reads_on test "$(cat /sys/module/scsi_mod/parameters/multipath)" = on
+check multipath_param_rejects_bad_input bad /sys/module/scsi_mod/parameters/multipath on
+check wwid_read_only sh -c "! echo x >/sys/block/$HEAD/wwid 2>/dev/null"
+check scsi_debug_alua_shift_rejects_bad_input bad "$SDEBUG/alua_shift" 0 3 -1 x ""
+check scsi_debug_no_tpgs_rejects_bad_input bad "$SDEBUG/no_tpgs" 0 x 2 ""
+check queue_depth_read_only sh -c "! echo 1 >/sys/block/$OPT/queue_depth 2>/dev/null"
+
+# The path disks stay what they were: I/O straight to a path works.
+check path_disk_direct_io sh -c \
+	"dd if=/dev/$NON of=/dev/null bs=64k count=16 iflag=direct 2>/dev/null"
