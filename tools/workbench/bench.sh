@@ -21,7 +21,7 @@
 # Environment: ROUNDS (5), RUNTIME (s of fio per item, 10), RAMP (s, 2),
 # WORKLOADS (qd1-j1,qd32-j1,qd1-j2,qd32-j2), SEED (shuffle seed), QEMU_SMP
 # (1, as boot.sh), SKIP_BUILD=1, SKIP_SELECTOR=1, BENCH_PUBLISH=0 (do not
-# copy to bench/).
+# copy to bench/), PROFILE=1 (perf profiles in profile-*.log, see below).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
@@ -114,6 +114,23 @@ for round in $(seq "$ROUNDS"); do
 		grep -aq BENCH-DONE "$blog" || log "$blog: the guest did not finish"
 	done <<<"$order"
 done
+
+# PROFILE=1: one more boot of each kernel with perf around every item
+# (not in the results: sampling perturbs them).
+if [ -n "${PROFILE:-}" ]; then
+	for kernel in patched pristine; do
+		build=$PATCHED
+		[ "$kernel" = pristine ] && build=$UNPATCHED
+		list=${PROFILE_ITEMS:-raw:qd1-j1,raw:qd32-j1,nvme-round-robin:qd1-j1,nvme-round-robin:qd32-j1}
+		[ "$kernel" = patched ] && list=$list,sample-round-robin:qd1-j1,sample-round-robin:qd32-j1
+		[ "$kernel" = pristine ] && list=$list,dm-round-robin:qd1-j1,dm-round-robin:qd32-j1
+		log "profile: $kernel kernel ($list)"
+		KERNEL=$build/arch/x86/boot/bzImage INITRD=$CACHE/initramfs/bench-$kernel.cpio.gz \
+			SCENARIO_TIMEOUT=900 bash "$WB/scenario.sh" bench_run "$out/profile-$kernel.log" \
+			null_blk.nr_devices=0 bench.items=$list bench.runtime=$RUNTIME bench.ramp=$RAMP \
+			bench.perf=1 || log "boot ended with status $?"
+	done
+fi
 
 python3 "$WB/bench_report.py" "$out" $(($(date +%s) - tb)) $((tb - t0))
 if [ "${BENCH_PUBLISH:-1}" = 1 ]; then

@@ -9,6 +9,10 @@
 #   bench.items=CONFIG:WORKLOAD,...  what to run, in order
 #   bench.runtime=S bench.ramp=S     fio's measured time and ramp per item
 #   null_blk.nr_devices=0            (every null_blk disk is made here)
+#   bench.perf=1                     profile each item with perf (cpu-clock
+#                                    sampling, whole system) and print the
+#                                    top symbols between BENCH-PERF-BEGIN
+#                                    and BENCH-PERF-END
 #
 # CONFIG is one of
 #   raw                    fio straight at a null_blk disk
@@ -35,6 +39,11 @@ arg() {
 ITEMS=$(arg bench.items)
 RUNTIME=$(arg bench.runtime)
 RAMP=$(arg bench.ramp)
+PERF=$(arg bench.perf)
+if [ "$PERF" = 1 ]; then
+	echo 0 >/proc/sys/kernel/kptr_restrict
+	echo -1 >/proc/sys/kernel/perf_event_paranoid
+fi
 SIZE_MB=1024
 export NULLB_MEMORY_BACKED=0
 
@@ -50,22 +59,35 @@ setup_raw() {
 	RAW=$(nullb_create nbraw $SIZE_MB) && wait_for "$RAW"
 }
 
+# The namespace disk of a controller without multipath (nvmeXnY, no
+# hidden path disk).
+single_disk() {
+	local d
+	for d in /sys/class/nvme/nvme*/nvme*n1; do
+		[ -e "$d" ] && echo "${d##*/}" && return 0
+	done
+	return 1
+}
+
 setup_nvme() {
-	local p nports
-	nports=2
+	local p
 	if [ "$(cat /sys/module/nvme_core/parameters/multipath 2>/dev/null)" = N ]; then
-		nports=1
+		nvmet_setup 1 $SIZE_MB || return 1
+		nvme connect -t loop -n "$NQN" -a 1 >/tmp/connect.log 2>&1 || {
+			cat /tmp/connect.log
+			return 1
+		}
+		for _ in $(seq 100); do
+			HEAD=$(single_disk) && wait_for "/dev/$HEAD" && return 0
+			sleep 0.1
+		done
+		return 1
 	fi
-	nvmet_setup "$nports" $SIZE_MB || return 1
-	for p in $(seq "$nports"); do
+	nvmet_setup 2 $SIZE_MB || return 1
+	for p in 1 2; do
 		connect_port "$p" || return 1
 		eval "P$p=$(path_of_port "$p")"
 	done
-	if [ "$nports" = 1 ]; then
-		HEAD=$P1
-		P1=
-		return 0
-	fi
 	HEAD=
 	for _ in $(seq 100); do
 		HEAD=$(head_disk) && break
@@ -161,6 +183,11 @@ for item in $(echo "$ITEMS" | tr ',' ' '); do
 		continue
 	fi
 	before=$(path_ios $PATHS)
+	if [ "$PERF" = 1 ]; then
+		# Starts sampling after the ramp, for the measured time.
+		(sleep "$((RAMP + 1))" && perf record -q -e cpu-clock -a -g -o /tmp/perf.data \
+			-- sleep "$((RUNTIME - 1))" >/dev/null 2>&1) &
+	fi
 	fio --name=bench --filename="$DEV" --rw=randread --bs=4k --direct=1 \
 		--ioengine=io_uring --iodepth="$qd" --numjobs="$jobs" --group_reporting \
 		--time_based --runtime="$RUNTIME" --ramp_time="$RAMP" --norandommap \
@@ -170,6 +197,13 @@ for item in $(echo "$ITEMS" | tr ',' ' '); do
 	echo "BENCH-FIO-BEGIN $item rc=$rc"
 	cat /tmp/fio.json
 	echo "BENCH-FIO-END $item"
+	if [ "$PERF" = 1 ]; then
+		wait
+		echo "BENCH-PERF-BEGIN $item"
+		perf report -i /tmp/perf.data --stdio --no-children --sort symbol \
+			--percent-limit 0.5 -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 60
+		echo "BENCH-PERF-END $item"
+	fi
 	finish "$config"
 done
 echo "BENCH-DONE"
