@@ -197,22 +197,23 @@ mod cases {
     fn selection_cost() -> Result {
         for count in PATHS {
             let rig = Rig::new(count)?;
-            let mut times = [[0i64; RUNS]; Selector::ALL.len()];
+            let mut times = [[0i64; Selector::ALL.len()]; RUNS];
             // Warm up, then alternate the selectors run by run so that any
             // drift touches them all alike.
             for selector in Selector::ALL {
                 assert!(timed_run(&rig, selector).1);
             }
-            for run in 0..RUNS {
-                for (i, selector) in Selector::ALL.into_iter().enumerate() {
+            for run in times.iter_mut() {
+                for (slot, selector) in run.iter_mut().zip(Selector::ALL) {
                     let (ns, found) = timed_run(&rig, selector);
                     assert!(found);
-                    times[i][run] = ns;
+                    *slot = ns;
                 }
             }
             for (i, selector) in Selector::ALL.into_iter().enumerate() {
-                times[i].sort_unstable();
-                let centi = times[i][RUNS / 2] * 100 / SELECTIONS;
+                let mut runs: [i64; RUNS] = core::array::from_fn(|run| times[run][i]);
+                runs.sort_unstable();
+                let centi = runs[RUNS / 2] * 100 / SELECTIONS;
                 pr_info!(
                     "MPATH-BENCH-SELECT selector={} paths={} ns={}.{:02}\n",
                     selector.name(),
