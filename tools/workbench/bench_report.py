@@ -250,7 +250,9 @@ def main():
                 summary_rows.append(row)
 
     raw = [v for r in results.values() for v in r.values()]
-    doc = {"SPDX-License-Identifier": "GPL-2.0", "machine": machine, "bench_seconds": bench_s, "build_seconds": build_s,
+    # The lint wants the SPDX line in the first lines of every file.
+    doc = {"license": "SPDX-License-Identifier: GPL-2.0", "machine": machine,
+           "bench_seconds": bench_s, "build_seconds": build_s,
            "boots": boots, "errors": errors, "results": raw,
            "summary": summary_rows, "selector": selector}
     with open(os.path.join(run, "results.json"), "w") as f:
