@@ -269,7 +269,15 @@ def main():
               machine["cpu"], machine["host_cpus"], machine["host_mem_mib"],
               machine["host_kernel"], machine["qemu"], machine["accel"],
               machine["guest_smp"], machine["guest_mem"], machine["commit"]),
-          "",
+          ""]
+    if machine.get("icount"):
+        md += ["**Guest time is QEMU's instruction counter (`-icount %s`)**: "
+               "IOPS here are I/Os per fixed number of guest instructions, "
+               "which the host's load does not move; every instruction costs "
+               "the same (no cache misses, no cost of atomics), so these "
+               "figures compare path lengths, not wall-clock speed." % machine["icount"],
+               ""]
+    md += [
           "Run: %d rounds (ROUNDS=%d), fio %d s per item after a %d s ramp "
           "(RUNTIME=%d, RAMP=%d), seed %d; %s." % (
               nrounds, machine["rounds"], machine["runtime_s"], machine["ramp_s"],
