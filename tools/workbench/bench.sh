@@ -21,7 +21,10 @@
 # Environment: ROUNDS (5), RUNTIME (s of fio per item, 10), RAMP (s, 2),
 # WORKLOADS (qd1-j1,qd32-j1,qd1-j2,qd32-j2), SEED (shuffle seed), QEMU_SMP
 # (1, as boot.sh), SKIP_BUILD=1, SKIP_SELECTOR=1, BENCH_PUBLISH=0 (do not
-# copy to bench/), PROFILE=1 (perf profiles in profile-*.log, see below).
+# copy to bench/), PROFILE=1 (perf profiles in profile-*.log, see below),
+# QEMU_ICOUNT (for example shift=2,sleep=off: guest time counts
+# instructions, so that the host's load does not move the figures; see
+# boot.sh).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
@@ -55,9 +58,10 @@ done
 tb=$(date +%s)
 
 python3 - "$out/machine.json" "$QEMU_SMP" "$SEED" "$ROUNDS" "$RUNTIME" "$RAMP" "$WORKLOADS" \
-	"$(git -C "$REPO" rev-parse --short HEAD)" "$(qemu-system-x86_64 --version | head -n 1)" <<'EOF'
+	"$(git -C "$REPO" rev-parse --short HEAD)" "$(qemu-system-x86_64 --version | head -n 1)" \
+	"${QEMU_ICOUNT:-}" <<'EOF'
 import json, os, platform, sys
-path, smp, seed, rounds, runtime, ramp, workloads, commit, qemu = sys.argv[1:]
+path, smp, seed, rounds, runtime, ramp, workloads, commit, qemu, icount = sys.argv[1:]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
             if l.startswith("model name")), "?")
 mem = next(int(l.split()[1]) // 1024 for l in open("/proc/meminfo") if l.startswith("MemTotal"))
@@ -65,7 +69,8 @@ json.dump({"cpu": cpu, "host_cpus": os.cpu_count(), "host_mem_mib": mem,
            "host_kernel": platform.release(), "qemu": qemu, "accel": "tcg",
            "guest_smp": int(smp), "guest_mem": "2G", "seed": int(seed),
            "rounds": int(rounds), "runtime_s": int(runtime), "ramp_s": int(ramp),
-           "workloads": workloads.split(","), "commit": commit}, open(path, "w"), indent=1)
+           "workloads": workloads.split(","), "commit": commit, "icount": icount},
+          open(path, "w"), indent=1)
 EOF
 
 # The selector microbenchmark: one boot of its own, no initramfs.
