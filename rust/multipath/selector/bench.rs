@@ -73,14 +73,9 @@ mod cases {
     /// The bench driver's template: only `is_disabled`.
     static TEMPLATE: bindings::mpath_head_template = bindings::mpath_head_template {
         is_disabled: Some(is_disabled),
-        is_optimized: None,
-        available_path: None,
-        get_head: None,
-        put_head: None,
-        ioctl_begin: None,
-        ioctl_finish: None,
-        clone_bio: None,
-        remove_head: None,
+        // SAFETY: Every other field is an optional callback, for which all
+        // zeroes is `None`.
+        ..unsafe { core::mem::zeroed() }
     };
 
     /// A head without a disk and its paths.
