@@ -10,7 +10,7 @@
 
 WB := tools/workbench
 
-.PHONY: all setup toolchain kernel-source tree build check demo lint kunit help
+.PHONY: all setup toolchain kernel-source tree build check demo lint kunit bench help
 
 all: help
 
@@ -20,6 +20,9 @@ help:
 	@echo "make build   set up and build the test kernel only"
 	@echo "make kunit   boot the built kernel and run the KUnit suites only"
 	@echo "make lint    rustfmt, checkpatch and SPDX checks only"
+	@echo "make bench   build the bench kernels (patched and pristine 7.3) and compare"
+	@echo "             libmultipath with C NVMe multipath, dm-multipath and raw null_blk"
+	@echo "             (ROUNDS=5 RUNTIME=10 RAMP=2; not part of make check)"
 
 setup: toolchain kernel-source
 
@@ -37,6 +40,9 @@ check:
 
 demo:
 	bash $(WB)/demo.sh
+
+bench:
+	bash $(WB)/bench.sh
 
 kunit:
 	SKIP_BUILD=1 bash $(WB)/check.sh

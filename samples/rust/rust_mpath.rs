@@ -12,6 +12,9 @@
 //! The head disk is `mpatha`. A path is usable while its SCSI device is
 //! running: `echo offline > /sys/block/sdb/device/state` takes it out of
 //! service for new I/O, `echo running` brings it back.
+//!
+//! Paths that are not SCSI disks (null_blk disks, for `make bench`) are
+//! always usable.
 
 use kernel::{
     bindings,
@@ -61,12 +64,33 @@ module! {
 struct Path {
     mdev: MpathDevice,
     bdev: OpenBlockDevice,
+    scsi: bool,
 }
 multipath::impl_has_mpath_device!(Path, mdev);
 
 impl Path {
-    /// Returns the state of the SCSI device behind the path.
+    /// Opens the disk `devt` as a path.
+    fn open(devt: u32) -> Result<Self> {
+        let bdev = OpenBlockDevice::open(devt, true)?;
+        // SAFETY: The disk is alive while we hold it open; its parent, if
+        // any, is a registered device.
+        let scsi = unsafe {
+            let parent = (*(*bdev.bdev().disk_raw()).part0).bd_device.parent;
+            !parent.is_null() && bindings::scsi_is_sdev_device(parent) != 0
+        };
+        Ok(Self {
+            mdev: MpathDevice::new(),
+            bdev,
+            scsi,
+        })
+    }
+
+    /// Returns the state of the SCSI device behind the path; a disk that
+    /// is not a SCSI disk counts as running.
     fn scsi_state(&self) -> bindings::scsi_device_state {
+        if !self.scsi {
+            return bindings::scsi_device_state_SDEV_RUNNING;
+        }
         // SAFETY: The disk is an sd disk, alive while the path holds it open;
         // its parent device is the `sdev_gendev` of a `scsi_device`.
         unsafe {
@@ -116,11 +140,7 @@ impl kernel::Module for RustMpath {
         ];
         let mut paths = KVec::new();
         for devt in devts.into_iter().filter(|d| *d != 0) {
-            let path = Path {
-                mdev: MpathDevice::new(),
-                bdev: OpenBlockDevice::open(devt, true)?,
-            };
-            paths.push(Arc::new(path, GFP_KERNEL)?, GFP_KERNEL)?;
+            paths.push(Arc::new(Path::open(devt)?, GFP_KERNEL)?, GFP_KERNEL)?;
         }
         if paths.is_empty() {
             pr_err!("no path given (path0=<devt>)\n");

@@ -20,6 +20,13 @@ if [ -n "${INITRD:-}" ]; then
 	initrd=(-initrd "$INITRD")
 fi
 
+# QEMU_ICOUNT (make bench): -icount with these options, so that guest
+# time follows the instructions executed, not the host's load.
+icount=()
+if [ -n "${QEMU_ICOUNT:-}" ]; then
+	icount=(-icount "$QEMU_ICOUNT")
+fi
+
 # One CPU unless QEMU_SMP says otherwise: with two (now that the kernel
 # has ACPI and finds them), one boot in six hung under TCG right after
 # "smp: Brought up 2 nodes, 2 CPUs", before any initcall ran.
@@ -28,7 +35,7 @@ fi
 # handle_edge_irq (seen once in 12 boots); 4-level paging avoids it.
 set +e
 timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
-	-accel tcg -cpu max -smp "${QEMU_SMP:-1}" -m 2G \
+	-accel tcg -cpu max -smp "${QEMU_SMP:-1}" -m 2G "${icount[@]}" \
 	-nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$kernel" "${initrd[@]}" \
 	-append "console=ttyS0 no5lvl panic=-1 oops=panic numa=fake=2:10,20,20,10 $*" \

@@ -8,12 +8,17 @@ CACHE=${MPATH_CACHE:-$HOME/.cache/libmultipath}
 export MPATH_CACHE=$CACHE
 PRISTINE=$CACHE/src/linux-7.3-pristine
 WORK=$CACHE/work/linux
-BUILD=$CACHE/build/test
+# The test kernel by default; `make bench` builds its kernels with other
+# MPATH_BUILD (O= directory), MPATH_SRC (source tree: the work tree, or
+# $PRISTINE for the unpatched kernel) and MPATH_MODROOT.
+BUILD=${MPATH_BUILD:-$CACHE/build/test}
+SRC=${MPATH_SRC:-$WORK}
+MODROOT=${MPATH_MODROOT:-$CACHE/modroot}
 LOGS=$CACHE/logs
 JOBS=${JOBS:-$(nproc)}
 mkdir -p "$LOGS"
 
-KMAKE=(make -s -C "$WORK" O="$BUILD" LLVM=-19
+KMAKE=(make -s -C "$SRC" O="$BUILD" LLVM=-19
 	RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTFMT=/usr/bin/rustfmt
 	CLIPPY_DRIVER=/usr/bin/clippy-driver BINDGEN="$CACHE/bindgen/bin/bindgen"
 	-j"$JOBS")

@@ -17,8 +17,9 @@ mknod -m 600 "$root/dev/console" c 5 1
 
 cp /bin/busybox "$root/bin/busybox"
 # All in /usr/bin, which is in the guest's PATH (/usr/sbin is not).
+# INITRAMFS_EXTRA_TOOLS adds more (make bench: perf).
 for tool in /usr/bin/fio /usr/bin/bash /usr/sbin/nvme /usr/sbin/dmsetup \
-	/usr/bin/sg_inq /usr/bin/sg_rtpg /usr/bin/sg_persist; do
+	/usr/bin/sg_inq /usr/bin/sg_rtpg /usr/bin/sg_persist ${INITRAMFS_EXTRA_TOOLS:-}; do
 	[ -x "$tool" ] || { log "$tool missing: run tools/workbench/setup-toolchain.sh"; exit 1; }
 	cp "$tool" "$root/usr/bin/"
 	ldd "$tool" | awk '/=>/ { print $3 } /^[ \t]*\/lib/ { print $1 }' | while read -r lib; do
@@ -32,7 +33,7 @@ mkdir -p "$root/etc/nvme"
 hostid=$(cat /proc/sys/kernel/random/uuid)
 echo "nqn.2014-08.org.nvmexpress:uuid:$hostid" >"$root/etc/nvme/hostnqn"
 echo "$hostid" >"$root/etc/nvme/hostid"
-cp -a "$CACHE/modroot/lib/modules" "$root/lib/" 2>/dev/null || true
+cp -a "$MODROOT/lib/modules" "$root/lib/" 2>/dev/null || true
 install -m 0755 "$REPO/tools/testing/multipath/init" "$root/init"
 cp "$REPO"/tools/testing/multipath/scenarios/*.sh "$root/scenarios/"
 

@@ -7,6 +7,8 @@
 //! wins; optimized paths are preferred and non-optimized ones are the
 //! fallback; disabled paths and paths in any other state are never chosen.
 
+#[cfg(CONFIG_LIBMULTIPATH_BENCH)]
+mod bench;
 mod numa;
 mod queue_depth;
 mod round_robin;

@@ -25,15 +25,15 @@ NVMET=/sys/kernel/config/nvmet
 NULLB=/sys/kernel/config/nullb
 GRP=2
 
-# nullb_create NAME SIZE_MB: a memory-backed null_blk disk; prints its
-# /dev path.  It completes I/O at once, or after NULLB_DELAY_NS
-# nanoseconds (timer) when that is set.
+# nullb_create NAME SIZE_MB: a memory-backed null_blk disk (not backed
+# when NULLB_MEMORY_BACKED=0); prints its /dev path.  It completes I/O at
+# once, or after NULLB_DELAY_NS nanoseconds (timer) when that is set.
 nullb_create() {
 	local d
 	d=$NULLB/$1
 	mkdir "$d" || return 1
 	echo "$2" >"$d/size"
-	echo 1 >"$d/memory_backed"
+	echo "${NULLB_MEMORY_BACKED:-1}" >"$d/memory_backed"
 	echo 4096 >"$d/blocksize"
 	if [ -n "${NULLB_DELAY_NS:-}" ]; then
 		echo 2 >"$d/irqmode"
