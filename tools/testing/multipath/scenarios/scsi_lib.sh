@@ -3,12 +3,6 @@
 # Helpers of the native SCSI multipath scenarios (scsi_debug, one logical
 # unit through several hosts; kernel command line scsi_mod.multipath=...).
 
-require() {
-	check "$@" && return 0
-	echo "$1 failed: the rest of the scenario cannot run"
-	exit 1
-}
-
 # wait_gone PATH: PATH disappears within 10 s.
 wait_gone() {
 	for _ in $(seq 100); do
@@ -115,32 +109,6 @@ fio_start() {
 		--trigger-file="/tmp/$1.stop" --eta=never --output-format=terse \
 		--output="/tmp/$1.fio" &
 	FIO_PID=$!
-}
-
-fio_stop() {
-	touch "/tmp/$1.stop"
-	wait "$FIO_PID"
-	FIO_RC=$?
-}
-
-# fio_field NAME N: field N of fio's terse (v3) line (6: read KiB,
-# 47: written KiB, 5: error).
-fio_field() {
-	awk -F';' -v f="$2" '$1 == 3 { print $f; exit }' "/tmp/$1.fio"
-}
-
-fio_verified() {
-	[ "$(fio_field "$1" 47)" -gt 0 ] &&
-		[ "$(fio_field "$1" 6)" -ge $(($(fio_field "$1" 47) - 24 * 4)) ]
-}
-
-# fio_checks NAME: summary line and the CHECKs of a stopped fio job.
-fio_checks() {
-	echo "fio $1: status=$FIO_RC error=$(fio_field "$1" 5)" \
-		"written=$(fio_field "$1" 47)KiB verified=$(fio_field "$1" 6)KiB"
-	check "fio_${1}_exit_status_0" test "$FIO_RC" = 0
-	check "fio_${1}_no_io_error" test "$(fio_field "$1" 5)" = 0
-	check "fio_${1}_data_verified" fio_verified "$1"
 }
 
 # wait_ios SD N: the disk completes N more I/Os within 30 s.
