@@ -10,7 +10,7 @@
 
 WB := tools/workbench
 
-.PHONY: all setup toolchain kernel-source tree build check demo lint kunit bench help
+.PHONY: all setup toolchain kernel-source tree build check demo lint kunit bench soak help
 
 all: help
 
@@ -23,6 +23,8 @@ help:
 	@echo "make bench   build the bench kernels (patched and pristine 7.3) and compare"
 	@echo "             libmultipath with C NVMe multipath, dm-multipath and raw null_blk"
 	@echo "             (ROUNDS=5 RUNTIME=10 RAMP=2; not part of make check)"
+	@echo "make soak    the stress scenarios of make check for longer"
+	@echo "             (DURATION=1800 seconds in all; not part of make check)"
 
 setup: toolchain kernel-source
 
@@ -43,6 +45,9 @@ demo:
 
 bench:
 	bash $(WB)/bench.sh
+
+soak:
+	DURATION=$(DURATION) bash $(WB)/soak.sh
 
 kunit:
 	SKIP_BUILD=1 bash $(WB)/check.sh

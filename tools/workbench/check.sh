@@ -47,11 +47,15 @@ for spec in "sample_scsi:scsi_debug.add_host=2 scsi_debug.vpd_use_hostno=0 scsi_
 	"nvme_chardev:null_blk.nr_devices=0" \
 	"scsi_mpath_alua:scsi_mod.multipath=on scsi_debug.add_host=3 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=64" \
 	"scsi_mpath_failover:scsi_mod.multipath=on scsi_debug.add_host=3 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=64" \
-	"scsi_mpath_modes:scsi_debug.add_host=2 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=16"; do
+	"scsi_mpath_modes:scsi_debug.add_host=2 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=16" \
+	"nvme_stress:null_blk.nr_devices=0" \
+	"scsi_stress:scsi_mod.multipath=on scsi_debug.add_host=3 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=64"; do
 	name=${spec%%:*}
 	slog=$LOGS/scenario-$name-$(date +%Y%m%d-%H%M%S).log
 	log "scenario $name (console log: $slog)"
-	bash "$WB/scenario.sh" "$name" "$slog" ${spec#*:}
+	limit=600
+	case $name in *_stress) limit=1500 ;; esac
+	SCENARIO_TIMEOUT=$limit bash "$WB/scenario.sh" "$name" "$slog" ${spec#*:}
 	scenarios+=(--scenario "$name=$slog" --boot "scenario-$name=$?")
 done
 

@@ -47,7 +47,10 @@ def kernel_reports(path):
 
 
 def scenario_checks(path, name):
-    """Return the CHECK results of a scenario log and whether it ended."""
+    """Return the CHECK results of a scenario log and whether it ended.
+
+    STRESS lines (the figures of a stress phase) are printed as they are.
+    """
     checks, ended = [], False
     try:
         f = open(path, errors="replace")
@@ -59,6 +62,8 @@ def scenario_checks(path, name):
             m = re.match(r"CHECK (\S+) (PASS|FAIL)", text)
             if m:
                 checks.append((m.group(1), m.group(2) == "PASS"))
+            elif text.startswith("STRESS "):
+                print("  " + text)
             elif re.match(r"SCENARIO-END %s rc=" % re.escape(name), text):
                 ended = True
     return checks, ended

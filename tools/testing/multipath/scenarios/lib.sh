@@ -46,8 +46,22 @@ require() {
 	exit 1
 }
 
-# fio jobs started by a scenario library's fio_start (terse output in
-# /tmp/NAME.fio, stopped through /tmp/NAME.stop).
+# fio_verify_start NAME DISK [fio options...]: in the background, random
+# 4k writes with a crc32c header to /dev/DISK, each 16 writes read back and
+# verified while the job runs, until fio_stop NAME (at most 300 s).  Terse
+# output in /tmp/NAME.fio.  FIO_NICE: fio's nice value (stress scenarios
+# leave their fault loops the CPU first).
+fio_verify_start() {
+	local n=$1 disk=$2
+	shift 2
+	rm -f "/tmp/$n.stop" "/tmp/$n.fio"
+	fio --name="$n" --filename="/dev/$disk" --rw=randwrite --bs=4k --size=8m \
+		--direct=1 --ioengine=libaio --iodepth=8 --verify=crc32c \
+		--verify_backlog=16 --verify_fatal=1 --time_based --runtime=300 \
+		--trigger-file="/tmp/$n.stop" --eta=never --output-format=terse \
+		--output="/tmp/$n.fio" --nice="${FIO_NICE:-0}" "$@" &
+	FIO_PID=$!
+}
 
 # fio_stop NAME: end the job started by fio_start; FIO_RC is its status.
 fio_stop() {
@@ -59,15 +73,19 @@ fio_stop() {
 # Fields of fio's terse (v3) line: error, read (verify) KiB and IOPS,
 # written KiB and IOPS.
 fio_field() {
-	awk -F';' -v f="$2" '$1 == 3 { print $f; exit }' "/tmp/$1.fio"
+	awk -F';' -v f="$2" '$1 == 3 { print $f; found = 1; exit }
+		END { if (!found) print -1 }' "/tmp/$1.fio" 2>/dev/null
 }
 
 # fio_verified NAME: data written, and all of it read back and verified
-# but the last backlog (16 writes) and the writes in flight (8) when the
-# job was stopped.
+# but what the job had not come to when it was stopped: the writes in
+# flight (FIO_QD, 8 by default), the backlog (16 writes) and, with a deep
+# queue, the batch being read back (another 16).
 fio_verified() {
+	local slack=$((16 + ${FIO_QD:-8}))
+	[ "${FIO_QD:-8}" -gt 8 ] && slack=$((slack + 16))
 	[ "$(fio_field "$1" 47)" -gt 0 ] &&
-		[ "$(fio_field "$1" 6)" -ge $(($(fio_field "$1" 47) - 24 * 4)) ]
+		[ "$(fio_field "$1" 6)" -ge $(($(fio_field "$1" 47) - slack * 4)) ]
 }
 
 fio_summary() {
@@ -82,4 +100,83 @@ fio_checks() {
 	check "fio_${1}_exit_status_0" test "$FIO_RC" = 0
 	check "fio_${1}_no_io_error" test "$(fio_field "$1" 5)" = 0
 	check "fio_${1}_data_verified" fio_verified "$1"
+}
+
+# param NAME DEFAULT: the value of NAME=... on the kernel command line.
+param() {
+	local v
+	v=$(tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1)
+	echo "${v:-$2}"
+}
+
+# want PHASE: PHASE is to run: mpath.only= on the kernel command line is
+# unset or lists it (comma-separated).
+want() {
+	case ",$(param mpath.only ""),," in
+	,,,* | *",$1,"*) return 0 ;;
+	esac
+	return 1
+}
+
+# rand_sleep MIN_MS MAX_MS: sleep a random time in [MIN_MS, MAX_MS].
+# Fault loops call it between faults; it forks nothing but sleep, which
+# counts under TCG, where a fork takes milliseconds.
+rand_sleep() {
+	local ms=$(($1 + RANDOM % ($2 - $1 + 1)))
+	local frac=$((1000 + ms % 1000))
+	sleep "$((ms / 1000)).${frac#1}"
+}
+
+# Background loops: loop_start NAME cmd... runs cmd over and over until
+# loop_stop NAME, which prints how many times it ran (LOOPS).
+loop_start() {
+	local n=$1
+	shift
+	rm -f "/tmp/$n.loopstop" "/tmp/$n.loops"
+	(
+		i=0
+		while [ ! -e "/tmp/$n.loopstop" ]; do
+			"$@"
+			i=$((i + 1))
+		done
+		echo "$i" >"/tmp/$n.loops"
+	) &
+	eval "LOOP_PID_$n=$!"
+}
+
+loop_stop() {
+	touch "/tmp/$1.loopstop"
+	wait "$(eval echo "\$LOOP_PID_$1")"
+	LOOPS=$(cat "/tmp/$1.loops" 2>/dev/null || echo 0)
+}
+
+# kernel_reports: how many kernel reports the console has seen so far (the
+# run's log is the judge; this is for the figures of a stress phase).
+kernel_reports() {
+	dmesg | grep -cE 'WARNING:|BUG:|KASAN:|Oops|possible circular|suspicious RCU|blocked for more than|list_(add|del) corruption'
+}
+
+# stress_phase NAME FAULT: a phase of a stress scenario.  fio writes and
+# verifies through the head (started by the scenario's stress_fio NAME)
+# for STRESS_SECS seconds while FAULT runs over and over; then the
+# scenario's settle puts every path back, and the phase prints a STRESS
+# line with its figures (the scenario's stress_figures adds its own; its
+# stress_zero resets them first).
+stress_phase() {
+	local ph=$1 r0
+	stress_zero
+	r0=$(kernel_reports)
+	stress_fio "$ph"
+	check "${ph}_fio_under_way" stress_fio_running
+	loop_start fault "$2"
+	sleep "$STRESS_SECS"
+	loop_stop fault
+	check "${ph}_faults_injected" test "$LOOPS" -gt 0
+	check "${ph}_paths_settle" settle
+	fio_stop "$ph"
+	fio_checks "$ph"
+	echo "STRESS $ph: ios=$((($(fio_field "$ph" 6) + $(fio_field "$ph" 47)) / 4))" \
+		"io_errors=$(fio_field "$ph" 5) fio_status=$FIO_RC" \
+		"verified=$(fio_field "$ph" 6)KiB $(stress_figures) faults=$LOOPS" \
+		"kernel_reports=$(($(kernel_reports) - r0)) seconds=$STRESS_SECS"
 }

@@ -211,20 +211,11 @@ path_ios() {
 	echo "${out# }"
 }
 
-# fio_start NAME [fio options...]: in the background, random 4k writes
-# with a crc32c header through the head, each 16 writes read back and
-# verified while the job runs, until fio_stop NAME (at most 300 s).
-# Terse output in /tmp/NAME.fio.
+# fio_start NAME [fio options...]: fio_verify_start through the head.
 fio_start() {
 	local n=$1
 	shift
-	rm -f "/tmp/$n.stop" "/tmp/$n.fio"
-	fio --name="$n" --filename="/dev/$HEAD" --rw=randwrite --bs=4k --size=8m \
-		--direct=1 --ioengine=libaio --iodepth=8 --verify=crc32c \
-		--verify_backlog=16 --verify_fatal=1 --time_based --runtime=300 \
-		--trigger-file="/tmp/$n.stop" --eta=never --output-format=terse \
-		--output="/tmp/$n.fio" "$@" &
-	FIO_PID=$!
+	fio_verify_start "$n" "$HEAD" "$@"
 }
 
 # fio_running: fio's I/O is under way (the head completed 32 I/Os more),

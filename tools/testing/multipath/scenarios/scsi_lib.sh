@@ -98,17 +98,9 @@ head_io() {
 		cmp -s /tmp/data /tmp/back
 }
 
-# fio_start NAME HEAD: in the background, random 4k writes with a crc32c
-# header through the head, verified while the job runs, until fio_stop
-# NAME (at most 300 s).  Terse output in /tmp/NAME.fio.
+# fio_start NAME HEAD [fio options...]: fio_verify_start through HEAD.
 fio_start() {
-	rm -f "/tmp/$1.stop" "/tmp/$1.fio"
-	fio --name="$1" --filename="/dev/$2" --rw=randwrite --bs=4k --size=8m \
-		--direct=1 --ioengine=libaio --iodepth=8 --verify=crc32c \
-		--verify_backlog=16 --verify_fatal=1 --time_based --runtime=300 \
-		--trigger-file="/tmp/$1.stop" --eta=never --output-format=terse \
-		--output="/tmp/$1.fio" &
-	FIO_PID=$!
+	fio_verify_start "$@"
 }
 
 # wait_ios SD N: the disk completes N more I/Os within 30 s.
