@@ -421,6 +421,18 @@ impl MpathHead {
         self.kick_requeue();
     }
 
+    /// Applies access state changes that the driver made with
+    /// [`MpathDevice::set_access_state`]: every node chooses again on its
+    /// next I/O; once the readers that found no usable path under the old
+    /// states are done (their bios queued), the queued bios are resubmitted.
+    ///
+    /// Waits for an SRCU grace period: not for atomic context.
+    pub fn access_state_changed(&self) {
+        self.clear_paths();
+        self.srcu().synchronize();
+        self.kick_requeue();
+    }
+
     /// Pins the driver's module (`drv_module`, NULL for built-in code);
     /// false if it is being unloaded.
     pub(crate) fn pin_driver(&self) -> bool {
