@@ -553,10 +553,15 @@ impl MpathHead {
             (*raw).nr_active = nr_active;
             // Not chosen before the driver tells its state.
             (*raw).access_state = bindings::mpath_access_state_MPATH_STATE_OTHER;
-            // INVARIANT: The path points to this head and stays valid until
-            // deleted, by the safety requirements.
-            self.list().push_back(dev);
         }
+        if let Some(path) = dev.bdev() {
+            self.stack_path_features(path);
+        }
+        // SAFETY: We hold the head's lock; `dev` was on no head, so it is
+        // on no list, and it stays valid until deleted, by the safety
+        // requirements.
+        // INVARIANT: The path points to this head.
+        unsafe { self.list().push_back(dev) };
         self.cancel_removal();
         Ok(())
     }
