@@ -352,7 +352,8 @@ void mpath_put_head(struct mpath_head *head);
  *
  * The path is appended to the list with access state MPATH_STATE_OTHER:
  * it is not chosen before the driver sets its state.  A pending delayed
- * removal of @head is cancelled.
+ * removal of @head is cancelled.  If @disk does not take REQ_NOWAIT bios
+ * (BLK_FEAT_NOWAIT), the head disk stops taking them first.
  *
  * Return: 0, or -EINVAL if @dev is already on a head.
  */
@@ -427,7 +428,8 @@ void mpath_synchronize(struct mpath_head *head);
  * mpath_alloc_head_disk() - allocate the head's bio-based disk
  * @head: a head set up by mpath_head_init(), without a disk.
  * @lim: the head disk's queue limits (usually stacking limits), or NULL
- *	for stacking limits.
+ *	for stacking limits with BLK_FEAT_NOWAIT if every path has it.  A
+ *	path added without BLK_FEAT_NOWAIT clears it on the head disk.
  * @numa_node: where to allocate, or NUMA_NO_NODE.
  * @name: the disk's name, such as "nvme0n1".
  *

@@ -255,6 +255,10 @@ impl MpathHead {
         let mut builder = GenDiskBuilder::new().suppress_partition_scan();
         if let Some(lim) = lim {
             *builder.limits_mut() = *lim;
+        } else if self.paths_support_nowait() {
+            // As dm does: the head takes `REQ_NOWAIT` bios while every path
+            // does (`add_device` clears it for a path that does not).
+            builder = builder.features(bindings::BLK_FEAT_NOWAIT);
         }
         if let Some(node) = NodeId::new(numa_node) {
             builder = builder.numa_node(node);
@@ -262,6 +266,38 @@ impl MpathHead {
         let disk = builder.build::<HeadOps>(fmt!("{name}"), head)?;
         self.set_raw_disk(disk.into_raw());
         Ok(())
+    }
+
+    /// Returns whether every path's disk takes `REQ_NOWAIT` bios.
+    fn paths_support_nowait(&self) -> bool {
+        let srcu = self.srcu().read_lock();
+        self.path_set(&srcu)
+            .paths()
+            .all(|dev| dev.bdev().is_none_or(BlockDevice::supports_nowait))
+    }
+
+    /// Narrows the head disk's features to those of `path`, one more path
+    /// (what `blk_stack_limits` does): a head disk that takes `REQ_NOWAIT`
+    /// bios stops taking them when `path` does not, before `path` can be
+    /// chosen. It is not set again when such a path goes.
+    pub(crate) fn stack_path_features(&self, path: &BlockDevice) {
+        if path.supports_nowait() {
+            return;
+        }
+        let Some(disk) = self.disk_handle(false) else {
+            return;
+        };
+        if !disk.part0().supports_nowait() {
+            return;
+        }
+        if let Err(e) = disk.clear_features(bindings::BLK_FEAT_NOWAIT) {
+            pr_warn!(
+                "{}: cannot stop taking nowait bios for path {}: {:?}\n",
+                disk.part0().name(),
+                path.name(),
+                e
+            );
+        }
     }
 
     /// Returns the head disk's whole device, while the head has a disk:

@@ -421,6 +421,18 @@ impl MpathHead {
         self.kick_requeue();
     }
 
+    /// Applies access state changes that the driver made with
+    /// [`MpathDevice::set_access_state`]: every node chooses again on its
+    /// next I/O; once the readers that found no usable path under the old
+    /// states are done (their bios queued), the queued bios are resubmitted.
+    ///
+    /// Waits for an SRCU grace period: not for atomic context.
+    pub fn access_state_changed(&self) {
+        self.clear_paths();
+        self.srcu().synchronize();
+        self.kick_requeue();
+    }
+
     /// Pins the driver's module (`drv_module`, NULL for built-in code);
     /// false if it is being unloaded.
     pub(crate) fn pin_driver(&self) -> bool {
@@ -541,10 +553,15 @@ impl MpathHead {
             (*raw).nr_active = nr_active;
             // Not chosen before the driver tells its state.
             (*raw).access_state = bindings::mpath_access_state_MPATH_STATE_OTHER;
-            // INVARIANT: The path points to this head and stays valid until
-            // deleted, by the safety requirements.
-            self.list().push_back(dev);
         }
+        if let Some(path) = dev.bdev() {
+            self.stack_path_features(path);
+        }
+        // SAFETY: We hold the head's lock; `dev` was on no head, so it is
+        // on no list, and it stays valid until deleted, by the safety
+        // requirements.
+        // INVARIANT: The path points to this head.
+        unsafe { self.list().push_back(dev) };
         self.cancel_removal();
         Ok(())
     }

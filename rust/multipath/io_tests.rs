@@ -394,8 +394,13 @@ mod cases {
         let head = OwnedHead::<TestDriver>::new(crate::IoPolicy::RoundRobin)?;
         head.alloc_disk(None, -1, c"rmpo")?;
         head.set_capacity(512)?;
+        // Without a path the head takes nowait bios; memory disks do not,
+        // and neither does the head once one of them is a path.
+        assert!(head.disk_bdev().is_some_and(BlockDevice::supports_nowait));
+        assert!(!paths[0].disk.part0().supports_nowait());
         for path in paths.iter() {
             head.add_path(path.clone(), None)?;
+            assert!(!head.disk_bdev().is_some_and(BlockDevice::supports_nowait));
             path.mdev.set_access_state(AccessState::Optimized);
             head.set_live(&path.mdev)?;
         }

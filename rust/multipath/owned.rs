@@ -17,6 +17,7 @@
 //! ```
 
 use crate::{
+    disk::HeadOps,
     head::MpathHead,
     path::PathSet,
     template::{
@@ -29,6 +30,7 @@ use crate::{
 use core::ops::Deref;
 use kernel::{
     bindings,
+    block::attr::AttributeGroup,
     numa::NodeId,
     prelude::*,
     sync::Arc,
@@ -51,6 +53,9 @@ pub struct OwnedHead<T: MpathHeadTemplate> {
     head: KBox<Opaque<bindings::mpath_head>>,
     /// The head's policy storage, only ever used through the head.
     _policy: KBox<Opaque<c_int>>,
+    /// The head disk's attribute groups, if the driver has its own; only
+    /// ever used through the head.
+    _groups: Option<KBox<DiskGroups>>,
     _t: core::marker::PhantomData<T>,
 }
 
@@ -64,31 +69,65 @@ impl<T: MpathHeadTemplate> OwnedHead<T> {
     /// Allocates and sets up a head with `policy` in force, for built-in
     /// code.
     pub fn new(policy: IoPolicy) -> Result<Self> {
-        Self::new_for(policy, None)
+        Self::new_for(policy, None, None)
     }
 
     /// Allocates and sets up a head with `policy` in force, for a driver
     /// in `module` (`THIS_MODULE`), which the head pins while its disk is
     /// open or its removal is pending.
     pub fn new_for_module(policy: IoPolicy, module: &'static ThisModule) -> Result<Self> {
-        Self::new_for(policy, Some(module))
+        Self::new_for(policy, Some(module), None)
     }
 
-    fn new_for(policy: IoPolicy, module: Option<&'static ThisModule>) -> Result<Self> {
+    /// As [`OwnedHead::new_for_module`], with the driver's attribute group
+    /// `group` on the head disk, next to the library's `multipath/` group
+    /// of path links. Its methods get the head.
+    pub fn new_for_module_with_group(
+        policy: IoPolicy,
+        module: &'static ThisModule,
+        group: &'static AttributeGroup<HeadOps>,
+    ) -> Result<Self> {
+        Self::new_for(policy, Some(module), Some(group))
+    }
+
+    fn new_for(
+        policy: IoPolicy,
+        module: Option<&'static ThisModule>,
+        group: Option<&'static AttributeGroup<HeadOps>>,
+    ) -> Result<Self> {
         let head = KBox::new(Opaque::uninit(), GFP_KERNEL)?;
         let policy = KBox::new(Opaque::new(policy as c_int), GFP_KERNEL)?;
+        let groups = group
+            .map(|group| {
+                KBox::new(
+                    DiskGroups([
+                        &raw const bindings::mpath_attr_group,
+                        group.as_raw(),
+                        core::ptr::null(),
+                    ]),
+                    GFP_KERNEL,
+                )
+            })
+            .transpose()?;
         // SAFETY: The head memory is ours and unused; the template is static
         // and the policy storage lives in `self`, as long as the head.
         unsafe { MpathHead::init(head.get(), Template::<T>::table(), policy.get())? };
-        if let Some(module) = module {
-            // SAFETY: The head is set up and not shared yet; the module is
-            // the caller's own, alive while its code (and so the head) is.
-            unsafe { (*head.get()).drv_module = module.as_ptr() };
+        // SAFETY: The head is set up and not shared yet. The module is the
+        // caller's own, alive while its code (and so the head) is. The
+        // groups live in `self`, as long as the head; the driver's group is
+        // typed for the head disk's operations, so its methods expect the
+        // head disk.
+        unsafe {
+            (*head.get()).drv_module = module.map_or(core::ptr::null_mut(), |m| m.as_ptr());
+            if let Some(groups) = &groups {
+                (*head.get()).disk_groups = groups.0.as_ptr().cast_mut();
+            }
         }
         // INVARIANT: Set up just now, with no path.
         Ok(Self {
             head,
             _policy: policy,
+            _groups: groups,
             _t: core::marker::PhantomData,
         })
     }
@@ -121,6 +160,10 @@ impl<T: MpathHeadTemplate> OwnedHead<T> {
         Ok(empty)
     }
 }
+
+/// The attribute groups of a head disk with a driver group: the library's
+/// group of path links, the driver's, and the NULL that ends them.
+struct DiskGroups([*const bindings::attribute_group; 3]);
 
 impl<T: MpathHeadTemplate> Deref for OwnedHead<T> {
     type Target = MpathHead;

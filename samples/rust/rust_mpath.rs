@@ -15,10 +15,26 @@
 //!
 //! Paths that are not SCSI disks (null_blk disks, for `make bench`) are
 //! always usable.
+//!
+//! Each path's access state is set at run time in
+//! `/sys/block/mpatha/sample/path<N>_state` (N as in the `path<N>`
+//! parameter): `optimized` (the initial state), `non-optimized` (used when
+//! no optimized path is usable) or `failed` (never used; I/O waits for a
+//! usable path while a failed one's SCSI device is still there). Anything
+//! else is rejected with `EINVAL`.
 
 use kernel::{
     bindings,
     block::{
+        attr::{
+            AttrEnum,
+            Attribute,
+            AttributeGroup,
+            AttributeList,
+            Show,
+            Store,
+            Visible, //
+        },
         BlockDevice,
         OpenBlockDevice, //
     },
@@ -27,11 +43,15 @@ use kernel::{
     sync::Arc, //
 };
 use multipath::{
+    disk::HeadOps,
     AccessState,
     IoPolicy,
     MpathDevice,
+    MpathHead,
     MpathHeadTemplate,
-    OwnedHead, //
+    OwnedHead,
+    PathInfo,
+    PathSet, //
 };
 
 module! {
@@ -124,6 +144,87 @@ impl MpathHeadTemplate for ScsiPaths {
     }
 }
 
+/// A path's state as its `path<N>_state` file shows and takes it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PathState {
+    Optimized,
+    NonOptimized,
+    Failed,
+}
+
+impl AttrEnum for PathState {
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("optimized", PathState::Optimized),
+        ("non-optimized", PathState::NonOptimized),
+        ("failed", PathState::Failed),
+    ];
+}
+
+impl From<AccessState> for PathState {
+    fn from(state: AccessState) -> Self {
+        match state {
+            AccessState::Optimized => PathState::Optimized,
+            AccessState::NonOptimized => PathState::NonOptimized,
+            AccessState::Other => PathState::Failed,
+        }
+    }
+}
+
+impl From<PathState> for AccessState {
+    fn from(state: PathState) -> Self {
+        match state {
+            PathState::Optimized => AccessState::Optimized,
+            PathState::NonOptimized => AccessState::NonOptimized,
+            PathState::Failed => AccessState::Other,
+        }
+    }
+}
+
+/// Runs `f` with the `n`-th path of `head` (paths are added in the order
+/// of the module parameters and only deleted with the head).
+fn with_nth_path<R>(head: &MpathHead, n: usize, f: impl FnOnce(&MpathDevice) -> R) -> Result<R> {
+    let srcu = head.srcu().read_lock();
+    let path = head.path_set(&srcu).paths().nth(n).ok_or(ENODEV)?;
+    Ok(f(path))
+}
+
+/// The `path<N>_state` file of the `N`-th path.
+struct PathStateFile<const N: usize>;
+
+impl<const N: usize> Show<HeadOps> for PathStateFile<N> {
+    type Value = PathState;
+
+    fn show(head: &MpathHead) -> Result<PathState> {
+        with_nth_path(head, N, |path| path.access_state().into())
+    }
+}
+
+impl<const N: usize> Store<HeadOps> for PathStateFile<N> {
+    fn store(head: &MpathHead, state: PathState) -> Result {
+        with_nth_path(head, N, |path| path.set_access_state(state.into()))?;
+        head.access_state_changed();
+        Ok(())
+    }
+}
+
+/// The head disk has the `path<N>_state` files of the paths it has.
+struct HasPath;
+
+impl Visible<HeadOps> for HasPath {
+    fn is_visible(head: &MpathHead, index: usize) -> bool {
+        with_nth_path(head, index, |_| ()).is_ok()
+    }
+}
+
+static PATH0_STATE: Attribute<HeadOps> = Attribute::read_write::<PathStateFile<0>>(c"path0_state");
+static PATH1_STATE: Attribute<HeadOps> = Attribute::read_write::<PathStateFile<1>>(c"path1_state");
+static PATH2_STATE: Attribute<HeadOps> = Attribute::read_write::<PathStateFile<2>>(c"path2_state");
+static SAMPLE_ATTRS: AttributeList<HeadOps, 3> =
+    AttributeList::new([&PATH0_STATE, &PATH1_STATE, &PATH2_STATE]);
+/// `/sys/block/mpatha/sample/`.
+static SAMPLE_GROUP: AttributeGroup<HeadOps> =
+    AttributeGroup::with_visibility::<HasPath, 3>(Some(c"sample"), &SAMPLE_ATTRS);
+
 /// The module: the head, dropped first (it deletes its paths, removes and
 /// releases its disk), then the paths (which close their disks).
 struct RustMpath {
@@ -154,12 +255,17 @@ impl kernel::Module for RustMpath {
 
         let policy = IoPolicy::from_raw(module_parameters::iopolicy.value())?;
         // Pinned while `mpatha` is open: no rmmod under an opener.
-        let head = OwnedHead::<ScsiPaths>::new_for_module(policy, module)?;
+        let head =
+            OwnedHead::<ScsiPaths>::new_for_module_with_group(policy, module, &SAMPLE_GROUP)?;
         head.alloc_disk(None, bindings::NUMA_NO_NODE, c"mpatha")?;
         head.set_capacity(sectors)?;
+        // Every path is on the head before the disk is added, which shows
+        // the `path<N>_state` files of the paths there are.
         for path in paths.iter() {
             head.add_path(path.clone(), None)?;
             path.mdev.set_access_state(AccessState::Optimized);
+        }
+        for path in paths.iter() {
             head.set_live(&path.mdev)?;
         }
         pr_info!(

@@ -41,6 +41,7 @@ log "guest ran for $(($(date +%s) - start)) s"
 bash "$WB/initramfs.sh" >/dev/null
 scenarios=()
 for spec in "sample_scsi:scsi_debug.add_host=2 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=64" \
+	"sample_runtime:scsi_debug.add_host=2 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=64" \
 	"nvme_topology:null_blk.nr_devices=0" "nvme_iopolicy:null_blk.nr_devices=0" \
 	"nvme_ana:null_blk.nr_devices=0" "nvme_failover:null_blk.nr_devices=0" \
 	"nvme_all_paths_gone:null_blk.nr_devices=0" "nvme_bad_input:null_blk.nr_devices=0" \
@@ -63,5 +64,5 @@ python3 "$WB/report.py" --work "$WORK" "${gates[@]/#/--gate=}" \
 	--boot "kunit=$rc" --ktap "$run" "${scenarios[@]}" \
 	--expect-suite libmultipath_iopolicy --expect-suite libmultipath_c_api \
 	--expect-suite rust_kernel_numa --expect-suite rust_doctests_kernel \
-	--expect-suite rust_block_bio_disk --expect-suite libmultipath_selector --expect-suite rust_sync_srcu_list --expect-suite libmultipath_head --expect-suite libmultipath_io \
+	--expect-suite rust_block_bio_disk --expect-suite rust_block_disk_attr --expect-suite rust_workqueue_owned --expect-suite libmultipath_selector --expect-suite rust_sync_srcu_list --expect-suite libmultipath_head --expect-suite libmultipath_io \
 	--expect-suite libmultipath_c_io

@@ -501,6 +501,22 @@ impl<T: Operations> GenDisk<T> {
         unsafe { bindings::set_capacity(self.as_raw(), sectors) };
     }
 
+    /// Clears queue features (`BLK_FEAT_*`) of the disk, added or not;
+    /// bios in flight are drained first (the queue is frozen while the
+    /// limits change).
+    pub fn clear_features(&self, features: bindings::blk_features_t) -> Result {
+        // SAFETY: The disk is valid and has a queue. Taking `limits_lock`
+        // and copying the limits is `queue_limits_start_update`;
+        // `queue_limits_commit_update_frozen` releases the lock.
+        unsafe {
+            let q = (*self.as_raw()).queue;
+            bindings::mutex_lock(&raw mut (*q).limits_lock);
+            let mut lim = (*q).limits;
+            lim.features &= !features;
+            to_result(bindings::queue_limits_commit_update_frozen(q, &mut lim))
+        }
+    }
+
     /// Returns the whole-disk block device (C's `disk->part0`).
     pub fn part0(&self) -> &BlockDevice {
         // SAFETY: `part0` lives as long as the disk, which `self` keeps.

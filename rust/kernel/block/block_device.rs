@@ -92,6 +92,15 @@ impl BlockDevice {
         state.load(Relaxed) & (1 << bindings::GD_ADDED) != 0
     }
 
+    /// Returns whether the device's queue takes `REQ_NOWAIT` bios (C's
+    /// `bdev_nowait`).
+    pub fn supports_nowait(&self) -> bool {
+        // SAFETY: A valid disk has a valid queue; the features are read
+        // without the limits lock, as `bdev_nowait` reads them.
+        let features = unsafe { (*(*self.disk_raw()).queue).limits.features };
+        features & bindings::BLK_FEAT_NOWAIT != 0
+    }
+
     /// Adds a link to `target`, named after it, to the attribute group
     /// `group` of this device's sysfs directory.
     pub fn add_link_to_group(&self, group: &CStr, target: &BlockDevice) -> Result {
