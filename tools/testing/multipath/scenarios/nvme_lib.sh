@@ -219,11 +219,11 @@ fio_start() {
 }
 
 # fio_running: fio's I/O is under way (the head completed 32 I/Os more),
-# within 30 s; fio takes a while to start under TCG.
+# within 60 s; fio takes a while to start under TCG.
 fio_running() {
 	local h
 	h=$(ios "$HEAD")
-	for _ in $(seq 300); do
+	for _ in $(seq 600); do
 		[ "$(ios "$HEAD")" -ge $((h + 32)) ] && return 0
 		sleep 0.1
 	done
