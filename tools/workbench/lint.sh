@@ -81,10 +81,12 @@ rustdoc)
 	# The kernel's `make rustdoc` in the test kernel's O= directory (the
 	# kernel crate with our abstractions, and the multipath crate, patch
 	# 0013), after the build: every warning fails.  Output in
-	# $BUILD/Documentation/output/rust/rustdoc.
+	# $BUILD/Documentation/output/rust/rustdoc.  CLIPPY=1 as in build.sh,
+	# so that the objects rustdoc depends on (kernel.o) keep the command
+	# they were built with and are not compiled again.
 	start=$(date +%s)
 	rc=0
-	out=$("${KMAKE[@]}" rustdoc 2>&1) || rc=$?
+	out=$("${KMAKE[@]}" CLIPPY=1 rustdoc 2>&1) || rc=$?
 	[ -z "$out" ] || echo "$out"
 	echo "rustdoc: $(($(date +%s) - start)) s" >&2
 	[ "$rc" = 0 ] || exit 1
