@@ -29,7 +29,9 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
-/* Version of the library, shown at boot. */
+/**
+ * define MPATH_VERSION - version of the library, shown at boot
+ */
 #define MPATH_VERSION "0.1.0"
 
 struct attribute_group;
@@ -82,19 +84,66 @@ enum mpath_diag_counter {
 	MPATH_DIAG_FAIL_NO_AVAIL_PATH,
 };
 
-/* Set on every bio libmultipath sends to a path. */
+/**
+ * define REQ_MPATH - set on every bio libmultipath sends to a path
+ *
+ * An alias of REQ_DRV: the path's driver recognises the bios of the head
+ * (NVMe uses it to decide on failover instead of failing the request).
+ * The bio also carries BIO_REMAPPED.
+ */
 #define REQ_MPATH			REQ_DRV
 
-/* Bits of &struct mpath_device.flags. */
+/**
+ * define MPATH_DEVICE_SYSFS_ATTR_LINK - bit of &struct mpath_device.flags:
+ *	the path's disk is linked under the head disk's "multipath" group
+ *
+ * Set and cleared by the library under &mpath_head.disk_lock (see
+ * mpath_add_sysfs_link() and mpath_remove_sysfs_link()); drivers read it
+ * at most.
+ */
 #define MPATH_DEVICE_SYSFS_ATTR_LINK	0
 
-/* Bits of &struct mpath_head.flags. */
+/**
+ * define MPATH_HEAD_DISK_LIVE - bit of &struct mpath_head.flags: the head
+ *	disk was added by mpath_device_set_live()
+ *
+ * Cleared by mpath_remove_disk().  While it is clear, bios without a
+ * usable path fail instead of waiting on the requeue list.
+ */
 #define MPATH_HEAD_DISK_LIVE		0
+
+/**
+ * define MPATH_HEAD_QUEUE_IF_NO_PATH - bit of &struct mpath_head.flags:
+ *	queue bios while the head has no usable path
+ *
+ * Set by mpath_delayed_removal_secs_store() with a non-zero delay,
+ * cleared with zero; changed under &mpath_head.requeue_lock.
+ */
 #define MPATH_HEAD_QUEUE_IF_NO_PATH	1
+
+/**
+ * define MPATH_HEAD_CDEV_LIVE - bit of &struct mpath_head.flags: the
+ *	template's &mpath_head_template.add_cdev succeeded
+ *
+ * &mpath_head_template.del_cdev is called on removal only when it is set.
+ */
 #define MPATH_HEAD_CDEV_LIVE		2
+
+/**
+ * define MPATH_HEAD_REMOVE_PENDING - bit of &struct mpath_head.flags: a
+ *	delayed removal is pending and &mpath_head.drv_module is pinned
+ *
+ * Set by mpath_can_remove_head() with the pin, under
+ * &mpath_head.requeue_lock; whoever clears it (mpath_add_device(), the
+ * removal work, mpath_head_uninit()) drops the pin, exactly once.
+ */
 #define MPATH_HEAD_REMOVE_PENDING	3
 
-/* The largest delayed_removal_secs: the delay in jiffies fits an int. */
+/**
+ * define MPATH_MAX_DELAYED_REMOVAL_SECS - the largest delayed_removal_secs
+ *
+ * INT_MAX / HZ, so that the delay in jiffies fits an int.
+ */
 #define MPATH_MAX_DELAYED_REMOVAL_SECS	(INT_MAX / HZ)
 
 /**
@@ -522,8 +571,8 @@ ssize_t mpath_delayed_removal_secs_show(struct mpath_head *head, char *buf);
 /**
  * mpath_delayed_removal_secs_store() - set a head's removal delay
  * @head: the head.
- * @buf: seconds, as kstrtouint() reads them (a trailing newline is
- *	ignored); at most MPATH_MAX_DELAYED_REMOVAL_SECS.
+ * @buf: seconds, as kstrtouint() with base 0 reads them (a trailing
+ *	newline is ignored); at most MPATH_MAX_DELAYED_REMOVAL_SECS.
  *
  * A non-zero delay queues I/O while the head has no path
  * (MPATH_HEAD_QUEUE_IF_NO_PATH); zero stops that, and bios already
@@ -549,7 +598,7 @@ ssize_t mpath_diag_counter_show(struct mpath_head *head,
  * mpath_diag_counter_store() - set one of a head's diagnostic counters
  * @head: the head.
  * @counter: which counter.
- * @buf: the new value, as kstrtoul() with base 0 reads it (a trailing
+ * @buf: the new value, as kstrtoull() with base 0 reads it (a trailing
  *	newline is ignored); usually 0 to reset it.
  *
  * Return: 0, or -EINVAL (nothing changed) for anything else or an unknown
@@ -572,18 +621,32 @@ int mpath_diag_counter_store(struct mpath_head *head,
  */
 bool mpath_can_remove_head(struct mpath_head *head);
 
-/*
- * The head disk's "multipath" group, which holds a link to each path's
- * disk, and the default groups of a head disk (just that one).
+/**
+ * var mpath_attr_group - the head disk's "multipath" attribute group
+ *
+ * A directory without files that holds one link per path disk, named
+ * after the path disk (mpath_add_sysfs_link()).  A driver with attribute
+ * groups of its own lists it in &mpath_head.disk_groups.
  */
 extern const struct attribute_group mpath_attr_group;
+
+/**
+ * var mpath_device_groups - the default attribute groups of a head disk
+ *
+ * Just &mpath_attr_group, NULL-terminated; used when
+ * &mpath_head.disk_groups is NULL.
+ */
 extern const struct attribute_group *mpath_device_groups[];
 
-/*
- * The file operations of a head's character device: open and release take
- * and drop a head reference; ioctl, compat_ioctl and uring_cmd go to the
- * path I/O would use (&mpath_head_template.cdev_ioctl and .chr_uring_cmd),
- * with -EWOULDBLOCK (uring_cmd: -EINVAL) when there is none.
+/**
+ * var mpath_chr_fops - the file operations of a head's character device
+ *
+ * open and release take and drop a head reference; unlocked_ioctl and
+ * compat_ioctl call &mpath_head_template.cdev_ioctl for the path I/O would
+ * use (bracketed by .ioctl_begin and .ioctl_finish), -EWOULDBLOCK without
+ * one; uring_cmd calls .chr_uring_cmd under the head's SRCU, -EINVAL
+ * without a path; uring_cmd_iopoll calls .chr_uring_cmd_iopoll.  The
+ * template's &mpath_head_template.add_cdev installs it.
  */
 extern const struct file_operations mpath_chr_fops;
 
@@ -620,9 +683,14 @@ void mpath_remove_sysfs_link(struct mpath_device *dev);
  */
 ssize_t mpath_numa_nodes_show(struct mpath_device *dev, char *buf);
 
-/*
- * For the library's own use: the block_bio_remap trace event of a bio
- * sent to a path.
+/**
+ * mpath_trace_bio_remap() - emit the block_bio_remap trace event
+ * @bio: a bio of the head disk, already remapped to a path.
+ * @dev: the head disk's device number.
+ * @sector: the bio's sector on the head disk.
+ *
+ * For the library's own use (the Rust code cannot expand tracepoint
+ * macros); not exported to modules.
  */
 void mpath_trace_bio_remap(struct bio *bio, dev_t dev, sector_t sector);
 

@@ -31,6 +31,26 @@ use crate::{
 /// Only ever used by reference; whoever hands out the reference keeps the
 /// device alive for its lifetime.
 ///
+/// # Examples
+///
+/// A disk opened by device number, as a stacking driver opens its lower
+/// devices (a memory disk here):
+///
+/// ```
+/// use kernel::block::{mem_disk, OpenBlockDevice};
+///
+/// let disk = mem_disk::build(kernel::prelude::fmt!("rmembdev"), 128, None)?;
+/// let open = OpenBlockDevice::open(disk.devt(), false)?;
+/// let bdev = open.bdev();
+/// assert_eq!(bdev.nr_sectors(), 128);
+/// assert_eq!(bdev.devt(), disk.devt());
+/// assert_eq!(bdev.name().to_bytes(), b"rmembdev");
+/// assert!(!bdev.is_partition());
+/// assert!(bdev.disk_is_added());
+/// # drop(open);
+/// # Ok::<(), kernel::error::Error>(())
+/// ```
+///
 /// # Invariants
 ///
 /// `self.0` is a valid, live `struct block_device`.

@@ -10,7 +10,8 @@
 //! borrows an SRCU read guard: no entry reference can outlive the guard.
 //! Writers add and remove entries with `list_add_tail_rcu()` and
 //! `list_del_rcu()` while holding the lock that serialises them; an entry
-//! removed may be freed only after a grace period of the same [`Srcu`].
+//! removed may be freed only after a grace period of the same
+//! [`Srcu`](crate::sync::srcu::Srcu).
 //!
 //! # Examples
 //!
