@@ -512,7 +512,8 @@ impl MpathHead {
         self.list().is_empty()
     }
 
-    /// Adds `dev` at the end of the path list.
+    /// Adds `dev` at the end of the path list: `EINVAL` if `dev` is on a
+    /// head already, `EEXIST` if `disk` is the disk of a path of this head.
     ///
     /// # Safety
     ///
