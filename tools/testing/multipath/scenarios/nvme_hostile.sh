@@ -77,7 +77,8 @@ if [ -w "$MP/iopolicy" ]; then
 	iopolicy_checks module_iopolicy "$MP/iopolicy"
 fi
 for p in multipath multipath_always_on; do
-	[ -e "$MP/$p" ] && [ ! -w "$MP/$p" ] &&
+	# Mode 444 (test -w is true for root whatever the mode).
+	[ "$(stat -c %a "$MP/$p" 2>/dev/null)" = 444 ] &&
 		check "module_${p}_read_only" rejected "$MP/$p" N EACCES
 done
 
