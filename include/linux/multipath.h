@@ -404,7 +404,8 @@ void mpath_put_head(struct mpath_head *head);
  * removal of @head is cancelled.  If @disk does not take REQ_NOWAIT bios
  * (BLK_FEAT_NOWAIT), the head disk stops taking them first.
  *
- * Return: 0, or -EINVAL if @dev is already on a head.
+ * Return: 0, -EINVAL if @dev is already on a head, or -EEXIST if @disk is
+ * already the disk of a path of @head.
  */
 int mpath_add_device(struct mpath_device *dev, struct mpath_head *head,
 		     struct gendisk *disk, int numa_node, atomic_t *nr_active);

@@ -524,7 +524,8 @@ impl MpathHead {
         self.list().is_empty()
     }
 
-    /// Adds `dev` at the end of the path list.
+    /// Adds `dev` at the end of the path list: `EINVAL` if `dev` is on a
+    /// head already, `EEXIST` if `disk` is the disk of a path of this head.
     ///
     /// # Safety
     ///
@@ -547,6 +548,23 @@ impl MpathHead {
             if !(*raw).mpath_head.is_null() {
                 return Err(EINVAL);
             }
+        }
+        // One disk is one path: a second device for a disk already on the
+        // head would be a path to itself, and its sysfs link a duplicate.
+        if !disk.is_null() {
+            let srcu = self.srcu().read_lock();
+            if self
+                .list()
+                .iter(&srcu)
+                // SAFETY: A path on the list is valid under `srcu`; its
+                // disk is set when it is added and never changes.
+                .any(|d| unsafe { (*d.as_raw()).disk } == disk)
+            {
+                return Err(EEXIST);
+            }
+        }
+        // SAFETY: As above.
+        unsafe {
             (*raw).mpath_head = self.as_raw();
             (*raw).disk = disk;
             (*raw).numa_node = NodeId::new(numa_node).map_or(numa::NUMA_NO_NODE, NodeId::as_raw);

@@ -424,6 +424,39 @@ mod cases {
     }
 
     #[test]
+    fn a_disk_already_on_the_head_is_refused() -> Result {
+        let rig = Rig::new(
+            c"rmpt",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_RR as c_int,
+        )?;
+        let twin = TestPath {
+            mdev: MpathDevice::new(),
+            disabled: Atomic::new(0),
+            available: Atomic::new(1),
+            disk: mem_disk::build_on(fmt!("rmptx"), Store::new(512)?, None)?,
+        };
+        // SAFETY: `twin` is a `TestPath`; refused, the head keeps nothing
+        // of it, so it may go at the end of the test.
+        let added = unsafe {
+            rig.head().add_device(
+                &twin.mdev,
+                rig.paths[0].disk.as_raw(),
+                -1,
+                core::ptr::null_mut(),
+            )
+        };
+        if added.is_ok() {
+            // Not refused: off the head again before `twin` goes.
+            rig.head().delete_device(&twin.mdev)?;
+        }
+        assert_eq!(added.err(), Some(EEXIST));
+        assert!(twin.mdev.head().is_none());
+        assert!(rig.round_trips(4)?);
+        assert!(rig.bios(0) >= 2 && rig.bios(1) >= 2);
+        Ok(())
+    }
+
+    #[test]
     fn round_robin_spreads_io_over_both_paths() -> Result {
         let rig = Rig::new(
             c"rmpa",

@@ -241,7 +241,18 @@ impl kernel::Module for RustMpath {
         ];
         let mut paths = KVec::new();
         for devt in devts.into_iter().filter(|d| *d != 0) {
-            paths.push(Arc::new(Path::open(devt)?, GFP_KERNEL)?, GFP_KERNEL)?;
+            let path = Path::open(devt)?;
+            // One disk is one path: given twice (or a partition of a disk
+            // given), it would be two paths to itself with one sysfs link.
+            let disk = path.bdev.bdev().disk_raw();
+            if paths
+                .iter()
+                .any(|p: &Arc<Path>| core::ptr::eq(p.bdev.bdev().disk_raw(), disk))
+            {
+                pr_err!("device {:#x} is given twice\n", devt);
+                return Err(EINVAL);
+            }
+            paths.push(Arc::new(path, GFP_KERNEL)?, GFP_KERNEL)?;
         }
         if paths.is_empty() {
             pr_err!("no path given (path0=<devt>)\n");

@@ -44,11 +44,13 @@ for spec in "sample_scsi:scsi_debug.add_host=2 scsi_debug.vpd_use_hostno=0 scsi_
 	"sample_runtime:scsi_debug.add_host=2 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=64" \
 	"nvme_topology:null_blk.nr_devices=0" "nvme_iopolicy:null_blk.nr_devices=0" \
 	"nvme_ana:null_blk.nr_devices=0" "nvme_failover:null_blk.nr_devices=0" \
-	"nvme_all_paths_gone:null_blk.nr_devices=0" "nvme_bad_input:null_blk.nr_devices=0" \
+	"nvme_all_paths_gone:null_blk.nr_devices=0" "nvme_hostile:null_blk.nr_devices=0" \
 	"nvme_chardev:null_blk.nr_devices=0" \
 	"scsi_mpath_alua:scsi_mod.multipath=on scsi_debug.add_host=3 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=64" \
 	"scsi_mpath_failover:scsi_mod.multipath=on scsi_debug.add_host=3 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=64" \
 	"scsi_mpath_modes:scsi_debug.add_host=2 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=16" \
+	"scsi_hostile:scsi_mod.multipath=on scsi_debug.add_host=3 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=64" \
+	"sample_hostile:scsi_debug.add_host=2 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=64" \
 	"nvme_stress:null_blk.nr_devices=0" \
 	"scsi_stress:scsi_mod.multipath=on scsi_debug.add_host=3 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=64"; do
 	name=${spec%%:*}

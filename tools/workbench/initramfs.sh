@@ -3,7 +3,7 @@
 #
 # Build the scenario initramfs: busybox, fio, bash, nvme-cli, dmsetup and
 # sg3-utils (with the libraries ldd lists), the modules of the test kernel,
-# /init and the scenario scripts.
+# /init, the scenario scripts and mpath_ioctl (built static here).
 # Prints the path of the gzipped cpio archive.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -35,6 +35,8 @@ echo "nqn.2014-08.org.nvmexpress:uuid:$hostid" >"$root/etc/nvme/hostnqn"
 echo "$hostid" >"$root/etc/nvme/hostid"
 cp -a "$MODROOT/lib/modules" "$root/lib/" 2>/dev/null || true
 install -m 0755 "$REPO/tools/testing/multipath/init" "$root/init"
+# The ioctl and sysfs write probe of the hostile-input scenarios.
+gcc -static -O2 -Wall -o "$root/usr/bin/mpath_ioctl" "$REPO/tools/testing/multipath/mpath_ioctl.c"
 cp "$REPO"/tools/testing/multipath/scenarios/*.sh "$root/scenarios/"
 
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$out.tmp"

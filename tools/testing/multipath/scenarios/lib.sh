@@ -63,6 +63,139 @@ fio_verify_start() {
 	FIO_PID=$!
 }
 
+# Hostile input to sysfs stores and module parameters.  VALUE is written
+# with printf's %b escapes (\0 for an embedded NUL, \n) in one write()
+# by mpath_ioctl, so that the store sees exactly those bytes.
+
+# rejected FILE VALUE [ERRNO]: the write fails with ERRNO (default EINVAL)
+# and FILE reads the same afterwards.
+rejected() {
+	local before after
+	before=$(cat "$1")
+	if ! printf '%b' "$2" | mpath_ioctl "$1" write "${3:-EINVAL}" >/tmp/write.out; then
+		echo "  '$(printf '%s' "$2" | cut -c1-40)': $(cat /tmp/write.out), now '$(cat "$1")'"
+		return 1
+	fi
+	after=$(cat "$1")
+	[ "$before" = "$after" ] || echo "  $1 changed from '$before' to '$after'"
+	[ "$before" = "$after" ]
+}
+
+# accepted FILE VALUE EXPECTED: the write succeeds and FILE reads EXPECTED.
+accepted() {
+	printf '%b' "$2" | mpath_ioctl "$1" write OK >/tmp/write.out || {
+		cat /tmp/write.out
+		return 1
+	}
+	[ "$(cat "$1")" = "$3" ] || {
+		echo "  $1 reads '$(cat "$1")', expected '$3'"
+		return 1
+	}
+}
+
+# one_of VALUE GOOD...: VALUE is one of the GOOD ones.
+one_of() {
+	local v=$1
+	shift
+	for g in "$@"; do
+		[ "$v" = "$g" ] && return 0
+	done
+	echo "  '$v' is none of: $*"
+	return 1
+}
+
+# hammer SECS FILE VALUE...: writes each VALUE to FILE in turn, errors
+# ignored, for SECS seconds (a concurrent writer, run in the background).
+hammer() {
+	local end f
+	end=$(($(cut -d. -f1 /proc/uptime) + $1))
+	f=$2
+	shift 2
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ]; do
+		for v in "$@"; do
+			printf '%s' "$v" >"$f" 2>/dev/null
+		done
+	done
+}
+
+# xs N: N times the letter x, no newline.
+xs() {
+	head -c "$1" /dev/zero | tr '\0' x
+}
+
+# rejects_all PREFIX FILE: one check PREFIX_rejects_NAME per line
+# "NAME|VALUE|ERRNO" on standard input (ERRNO empty: EINVAL).
+rejects_all() {
+	while IFS='|' read -r n v e; do
+		[ -n "$n" ] || continue
+		check "$1_rejects_$n" rejected "$2" "$v" "$e" </dev/null
+	done
+}
+
+# rejects_sizes PREFIX FILE: a page of junk and more than a page (sysfs
+# hands the store the first page only) are both refused with EINVAL.
+rejects_sizes() {
+	check "$1_rejects_4096_bytes" rejected "$2" "$(xs 4096)"
+	check "$1_rejects_5000_bytes" rejected "$2" "$(xs 5000)"
+}
+
+# Junk for a store that takes an I/O policy name.
+POLICY_JUNK='foo|foo|
+newline_only|\n|
+uppercase|NUMA|
+prefix|round|
+trailing_junk|round-robin2|
+leading_space| queue-depth|
+trailing_space|numa |
+two_newlines|numa\n\n|
+number|1|
+negative|-1|
+leading_nul|\0numa|
+junk_before_nul|foo\0numa|
+control_chars|\001\033[2J|
+high_bytes|\377\376numa|'
+
+# iopolicy_checks PREFIX FILE: FILE, a policy store reading numa, refuses
+# junk and takes each policy; it reads numa again at the end.
+iopolicy_checks() {
+	check "$1_starts_numa" test "$(cat "$2")" = numa
+	printf '%s\n' "$POLICY_JUNK" | rejects_all "$1" "$2"
+	rejects_sizes "$1" "$2"
+	check "$1_empty_write_is_noop" accepted "$2" "" numa
+	check "$1_accepts_round_robin" accepted "$2" 'round-robin\n' round-robin
+	check "$1_rejects_foo_keeps_rr" rejected "$2" foo
+	check "$1_accepts_queue_depth" accepted "$2" queue-depth queue-depth
+	# sysfs ends the input at a NUL (kernfs terminates the buffer, stores
+	# parse a C string): what follows the NUL is never taken.
+	check "$1_input_ends_at_nul" accepted "$2" 'numa\0round-robin' numa
+}
+
+# hammer_iopolicy SECS FILE: two concurrent writers of good and bad policy
+# names to FILE in the background, their pids added to HAMMERS.
+hammer_iopolicy() {
+	hammer "$1" "$2" numa foo round-robin "" queue-depth NUMA &
+	HAMMERS="$HAMMERS $!"
+	hammer "$1" "$2" round-robin "queue depth" numa -1 queue-depth "$(xs 5000)" &
+	HAMMERS="$HAMMERS $!"
+}
+
+# Junk for a store that takes an unsigned number (kstrtouint/kstrtoull).
+NUMBER_JUNK='minus_1|-1|
+abc|abc|
+fraction|1.5|
+huge|99999999999999999999999|
+above_u64_max|18446744073709551616|
+newline_only|\n|
+leading_space| 5|
+trailing_space|5 |
+bad_octal|08|
+bare_hex_prefix|0x|
+two_newlines|5\n\n|
+leading_nul|\00005|
+junk_before_nul|x\00005|
+control_chars|\00335|'
+
+
 # fio_stop NAME: end the job started by fio_start; FIO_RC is its status.
 fio_stop() {
 	touch "/tmp/$1.stop"

@@ -38,16 +38,16 @@ echo "head $HEAD: optimized $P0 $P3, non-optimized $P1, standby $P2; $STRESS_SEC
 # Commands take a jiffy, so that bios are in a path's queue when it goes.
 check scsi_debug_delay sh -c "echo 1 >$SDEBUG/delay"
 
-rejected() {
+rejections() {
 	dmesg | grep -c 'rejecting I/O'
 }
 
 stress_zero() {
-	R0=$(rejected)
+	R0=$(rejections)
 }
 
 stress_figures() {
-	echo "rejected_by_paths=$(($(rejected) - R0))"
+	echo "rejected_by_paths=$(($(rejections) - R0))"
 }
 
 stress_fio() {
