@@ -15,6 +15,29 @@ check() {
 	fi
 }
 
+# running PID: the process is alive.
+running() {
+	kill -0 "$1" 2>/dev/null
+}
+
+# finished PID SECS: the process ended within SECS seconds.
+finished() {
+	for _ in $(seq $(($2 * 10))); do
+		running "$1" || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# wait_gone PATH: PATH disappears within 10 s.
+wait_gone() {
+	for _ in $(seq 100); do
+		[ ! -e "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # MKDEV(major, minor) of a block device, as module parameters take it.
 devt() {
 	IFS=: read -r major minor <"/sys/block/$1/dev"

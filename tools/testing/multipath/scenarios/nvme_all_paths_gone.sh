@@ -14,27 +14,6 @@ disconnect_all() {
 	nvme disconnect -n "$NQN" >/dev/null && ! ls -d /sys/block/nvme*c*n1 >/dev/null 2>&1
 }
 
-running() {
-	kill -0 "$1" 2>/dev/null
-}
-
-# finished PID SECS: the process ended within SECS seconds.
-finished() {
-	for _ in $(seq $(($2 * 10))); do
-		running "$1" || return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-head_gone() {
-	for _ in $(seq 100); do
-		[ -e "/sys/block/$1" ] || return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # new_head: after a head went away, connect port 1 again and find the new
 # head.
 new_head() {
@@ -98,7 +77,7 @@ wait "$dd_pid"
 rc=$?
 echo "EVENT delay expired: dd exit status $rc: $(tr "\n" " " </tmp/dd2.err)"
 check write_failed_after_delay test "$rc" -ne 0
-check head_removed_after_delay head_gone "$old"
+check head_removed_after_delay wait_gone "/sys/block/$old"
 expired2=$(refs)
 
 # 3. No delayed removal: I/O in progress fails at once, the head goes.
@@ -116,7 +95,7 @@ wait "$dd_pid"
 rc=$?
 echo "EVENT no delay: dd exit status $rc: $(tr "\n" " " </tmp/dd3.err)"
 check writer_got_an_error test "$rc" -ne 0
-check head_removed_at_once head_gone "$old"
+check head_removed_at_once wait_gone "/sys/block/$old"
 none=$(refs)
 echo "nvme_core refcnt: no controller $none, one $one_ctrl; pending removal $pending1 and $pending2; path returned $returned1; removal expired $expired2"
 check pending_removal_pins_nvme_core test "$pending1" -eq $((none + 1))

@@ -12,14 +12,6 @@ require nvme_loop_two_controllers setup_paths 2 64
 require rr_set set_iopolicy round-robin
 echo "head $HEAD, paths $P1 (port 1) $P2 (port 2)"
 
-gone() {
-	for _ in $(seq 100); do
-		[ ! -e "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # back P NAME: reconnect port P; its path must carry I/O again.
 back() {
 	check "${2}_reconnect" connect_port "$1"
@@ -39,7 +31,7 @@ check start_both_paths_used sh -c "[ $D1 -gt 10 ] && [ $D2 -gt 10 ]"
 # 1. nvme disconnect of the controller of port 2.
 c2=nvme$(ctrl_of_port 2)
 check disconnect_ctrl_port2 nvme disconnect -d "$c2"
-check path2_gone gone "/sys/block/$P2"
+check path2_gone wait_gone "/sys/block/$P2"
 check head_stays test -b "/dev/$HEAD"
 old2=$P2 P2=
 window 2
@@ -50,7 +42,7 @@ back 2 disconnect
 # 2. delete_controller of port 1 through sysfs.
 c1=nvme$(ctrl_of_port 1)
 echo 1 >"/sys/class/nvme/$c1/delete_controller"
-check path1_gone_after_delete_controller gone "/sys/block/$P1"
+check path1_gone_after_delete_controller wait_gone "/sys/block/$P1"
 old1=$P1 P1=
 window 2
 echo "EVENT delete_controller $c1 ($old1): $P2 $D2 I/Os in 2 s"
@@ -60,7 +52,7 @@ back 1 delete_controller
 # 3. The target unlinks the subsystem from port 1: the target deletes the
 # port's controllers, the host loses the path.
 rm "$NVMET/ports/1/subsystems/$NQN"
-check path1_gone_after_port_unlink gone "/sys/block/$P1"
+check path1_gone_after_port_unlink wait_gone "/sys/block/$P1"
 P1=
 window 2
 echo "EVENT port 1 unlinked: $P2 $D2 I/Os in 2 s"

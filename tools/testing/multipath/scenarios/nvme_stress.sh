@@ -193,22 +193,6 @@ want all_gone && delayed_all_gone
 
 # 6. All paths gone without a delay: each time the head goes, its opener
 # gets errors (and does not hang), and connecting creates a head again.
-finished() {
-	for _ in $(seq $(($2 * 10))); do
-		kill -0 "$1" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-head_gone() {
-	for _ in $(seq 100); do
-		[ -e "/sys/block/$1" ] || return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 no_delay_rounds() {
 	local n=0 hung=0 kept=0 end pid
 	end=$(($(uptime_s) + STRESS_SECS))
@@ -219,7 +203,7 @@ no_delay_rounds() {
 		rand_sleep 200 600
 		nvme disconnect -n "$NQN" >/dev/null
 		finished $pid 30 || hung=$((hung + 1))
-		head_gone "$HEAD" || kept=$((kept + 1))
+		wait_gone "/sys/block/$HEAD" || kept=$((kept + 1))
 		n=$((n + 1))
 	done
 	check no_delay_all_gone_reconnects connect_all

@@ -3,15 +3,6 @@
 # Helpers of the native SCSI multipath scenarios (scsi_debug, one logical
 # unit through several hosts; kernel command line scsi_mod.multipath=...).
 
-# wait_gone PATH: PATH disappears within 10 s.
-wait_gone() {
-	for _ in $(seq 100); do
-		[ ! -e "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # heads: the multipath head disks, one a line.
 heads() {
 	ls /sys/block | grep '^sdmpath' || true
@@ -162,4 +153,20 @@ no_mpath_leak() {
 		cat "$f"
 		return 1
 	fi
+}
+
+# setup_four_paths: the head of scsi_debug's logical unit through its
+# three hosts and a fourth one added: HEAD, and P0..P3 the paths through
+# hosts 0..3 (0 and 3 active/optimized, 1 active/non-optimized, 2
+# standby).  The scenario ends when it cannot.
+setup_four_paths() {
+	wait_for /sys/block/sdc
+	wait_for /sys/block/sdmpath0
+	HEAD=$(heads)
+	require one_head test "$(echo "$HEAD" | wc -l)" = 1
+	P3=$(add_host)
+	require fourth_host test -n "$P3"
+	P0=$(path_of_host 0) P1=$(path_of_host 1) P2=$(path_of_host 2)
+	require four_paths_linked sh -c "[ $(paths_of "$HEAD" | wc -l) = 4 ]"
+	require fourth_path_optimized wait_state "$P3" active/optimized
 }

@@ -13,15 +13,7 @@
 . /scenarios/lib.sh
 . /scenarios/scsi_lib.sh
 
-wait_for /sys/block/sdc
-wait_for /sys/block/sdmpath0
-HEAD=$(heads)
-require one_head test "$(echo "$HEAD" | wc -l)" = 1
-P3=$(add_host)
-require fourth_host test -n "$P3"
-P0=$(path_of_host 0) P1=$(path_of_host 1) P2=$(path_of_host 2)
-require four_paths_linked sh -c "[ $(paths_of "$HEAD" | wc -l) = 4 ]"
-require fourth_path_optimized wait_state "$P3" active/optimized
+setup_four_paths
 require rr_set set_iopolicy "$HEAD" round-robin
 echo "optimized $P0 $P3, non-optimized $P1, standby $P2"
 

@@ -23,16 +23,8 @@ STRESS_SECS=$(param mpath.duration 12)
 FIO_QD=32
 FIO_NICE=5
 
-wait_for /sys/block/sdc
-wait_for /sys/block/sdmpath0
-HEAD=$(heads)
-require one_head test "$(echo "$HEAD" | wc -l)" = 1
-P3=$(add_host)
-require fourth_host test -n "$P3"
-P0=$(path_of_host 0) P1=$(path_of_host 1) P2=$(path_of_host 2)
+setup_four_paths
 HOST3=$(host_of "$P3")
-require four_paths_linked sh -c "[ $(paths_of "$HEAD" | wc -l) = 4 ]"
-require fourth_path_optimized wait_state "$P3" active/optimized
 echo "head $HEAD: optimized $P0 $P3, non-optimized $P1, standby $P2; $STRESS_SECS s a phase"
 
 # Commands take a jiffy, so that bios are in a path's queue when it goes.
