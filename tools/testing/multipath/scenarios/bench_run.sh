@@ -70,7 +70,6 @@ single_disk() {
 }
 
 setup_nvme() {
-	local p
 	if [ "$(cat /sys/module/nvme_core/parameters/multipath 2>/dev/null)" = N ]; then
 		nvmet_setup 1 $SIZE_MB || return 1
 		nvme connect -t loop -n "$NQN" -a 1 >/tmp/connect.log 2>&1 || {
@@ -83,17 +82,7 @@ setup_nvme() {
 		done
 		return 1
 	fi
-	nvmet_setup 2 $SIZE_MB || return 1
-	for p in 1 2; do
-		connect_port "$p" || return 1
-		eval "P$p=$(path_of_port "$p")"
-	done
-	HEAD=
-	for _ in $(seq 100); do
-		HEAD=$(head_disk) && break
-		sleep 0.1
-	done
-	[ -n "$HEAD" ] && SUBSYS=$(subsys_dir)
+	setup_paths 2 $SIZE_MB
 }
 
 # dm_create NAME SELECTOR: a multipath table over D1 and D2; prints the

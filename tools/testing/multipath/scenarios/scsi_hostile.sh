@@ -10,11 +10,7 @@
 . /scenarios/lib.sh
 . /scenarios/scsi_lib.sh
 
-wait_for /sys/block/sdc
-wait_for /sys/block/sdmpath0
-require one_head test "$(heads | wc -l)" = 1
-HEAD=$(heads)
-require head_block_device test -b "/dev/$HEAD"
+setup_head
 H=/sys/block/$HEAD
 IOP=$H/iopolicy
 MP=/sys/module/scsi_mod/parameters/multipath

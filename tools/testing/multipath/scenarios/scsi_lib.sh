@@ -155,15 +155,22 @@ no_mpath_leak() {
 	fi
 }
 
+# setup_head: the one head of scsi_debug's logical unit, in HEAD, once its
+# three paths are there.  The scenario ends when there is none.
+setup_head() {
+	wait_for /sys/block/sdc
+	wait_for /sys/block/sdmpath0
+	require one_head test "$(heads | wc -l)" = 1
+	HEAD=$(heads)
+	require head_block_device test -b "/dev/$HEAD"
+}
+
 # setup_four_paths: the head of scsi_debug's logical unit through its
 # three hosts and a fourth one added: HEAD, and P0..P3 the paths through
 # hosts 0..3 (0 and 3 active/optimized, 1 active/non-optimized, 2
 # standby).  The scenario ends when it cannot.
 setup_four_paths() {
-	wait_for /sys/block/sdc
-	wait_for /sys/block/sdmpath0
-	HEAD=$(heads)
-	require one_head test "$(echo "$HEAD" | wc -l)" = 1
+	setup_head
 	P3=$(add_host)
 	require fourth_host test -n "$P3"
 	P0=$(path_of_host 0) P1=$(path_of_host 1) P2=$(path_of_host 2)

@@ -9,11 +9,7 @@
 . /scenarios/lib.sh
 . /scenarios/scsi_lib.sh
 
-wait_for /sys/block/sdc
-wait_for /sys/block/sdmpath0
-require one_head test "$(heads | wc -l)" = 1
-HEAD=$(heads)
-require head_block_device test -b "/dev/$HEAD"
+setup_head
 check three_paths_linked test "$(paths_of "$HEAD" | wc -l)" = 3
 
 for p in $(paths_of "$HEAD"); do
