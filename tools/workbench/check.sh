@@ -20,7 +20,7 @@ elif ! bash "$WB/build.sh"; then
 fi
 gates+=("clippy-build=PASS")
 
-for gate in rustfmt checkpatch spdx kernel-doc rustdoc; do
+for gate in rustfmt checkpatch spdx kernel-doc rustdoc sphinx; do
 	if bash "$WB/lint.sh" "$gate" >"$LOGS/lint-$gate.log" 2>&1; then
 		gates+=("$gate=PASS")
 	else
