@@ -20,7 +20,7 @@ elif ! bash "$WB/build.sh"; then
 fi
 gates+=("clippy-build=PASS")
 
-for gate in rustfmt checkpatch spdx kernel-doc rustdoc; do
+for gate in rustfmt checkpatch spdx kernel-doc rustdoc sphinx; do
 	if bash "$WB/lint.sh" "$gate" >"$LOGS/lint-$gate.log" 2>&1; then
 		gates+=("$gate=PASS")
 	else
@@ -52,5 +52,6 @@ python3 "$WB/report.py" --work "$WORK" "${gates[@]/#/--gate=}" \
 	--boot "kunit=$rc" --ktap "$run" "${scenarios[@]}" \
 	--expect-suite libmultipath_iopolicy --expect-suite libmultipath_c_api \
 	--expect-suite rust_kernel_numa --expect-suite rust_doctests_kernel \
+	--expect-suite rust_doctests_multipath \
 	--expect-suite rust_block_bio_disk --expect-suite rust_block_disk_attr --expect-suite rust_workqueue_owned --expect-suite libmultipath_selector --expect-suite rust_sync_srcu_list --expect-suite libmultipath_head --expect-suite libmultipath_io \
 	--expect-suite libmultipath_c_io
