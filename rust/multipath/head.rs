@@ -602,10 +602,11 @@ impl MpathHead {
         let empty = self.list().is_empty();
         // Readers that found `dev` on the list, and may cache it, finish.
         self.srcu().synchronize();
-        if self.clear_current_path(dev) {
-            // Readers that loaded it from a cache finish too.
-            self.srcu().synchronize();
-        }
+        // Nobody caches `dev` again. Readers that loaded it from a cache
+        // finish too, even if another reader replaced it there before we
+        // could clear it (so not only when we cleared it).
+        self.clear_current_path(dev);
+        self.srcu().synchronize();
         // SAFETY: `dev` is unreachable now; the field is ours again.
         unsafe { (*dev.as_raw()).mpath_head = core::ptr::null_mut() };
         drop(guard);
