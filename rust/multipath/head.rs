@@ -690,6 +690,17 @@ impl<'g> PathSet<'g> for HeadPaths<'g> {
         self.head.list().iter(self.guard)
     }
 
+    fn paths_after(&self, path: &'g MpathDevice) -> Option<Self::Iter> {
+        if path.head().map(MpathHead::as_raw) != Some(self.head.as_raw()) {
+            return None;
+        }
+        // SAFETY: `path` is a path of this head, so it was added to this
+        // list, and it is not added to another one before `delete_device`
+        // has returned, which waits for the readers that may hold it, this
+        // one included.
+        unsafe { self.head.list().iter_after(path, self.guard) }
+    }
+
     fn cached(&self, node: NodeId) -> Option<&'g MpathDevice> {
         self.head.current_path(node).get(self.guard)
     }
