@@ -21,3 +21,8 @@ __rust_helper bool rust_helper_list_empty_careful_rcu(const struct list_head *he
 {
 	return list_empty(head);
 }
+
+__rust_helper bool rust_helper_list_is_del_rcu(const struct list_head *entry)
+{
+	return READ_ONCE(entry->prev) == LIST_POISON2;
+}

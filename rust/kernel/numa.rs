@@ -44,6 +44,7 @@ const _: () = assert!(MAX_NUMNODES <= u16::MAX as usize);
 impl NodeId {
     /// Returns the node id `id`, or `None` if it is negative (such as
     /// [`NUMA_NO_NODE`]) or not below [`MAX_NUMNODES`].
+    #[inline]
     pub fn new(id: i32) -> Option<Self> {
         let id = usize::try_from(id).ok()?;
         if id >= MAX_NUMNODES {
@@ -57,6 +58,7 @@ impl NodeId {
     ///
     /// Without preemption disabled the caller may migrate right after; the
     /// result is then a hint, which is all a path cache needs.
+    #[inline]
     pub fn current() -> Self {
         // SAFETY: `numa_node_id()` only reads per-CPU data.
         let id = unsafe { bindings::numa_node_id() };
@@ -65,11 +67,13 @@ impl NodeId {
     }
 
     /// Returns the id as C's `int`.
+    #[inline]
     pub fn as_raw(self) -> i32 {
         i32::from(self.0)
     }
 
     /// Returns the id as an index into a per-node array.
+    #[inline]
     pub fn index(self) -> usize {
         usize::from(self.0)
     }

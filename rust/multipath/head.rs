@@ -665,10 +665,11 @@ impl MpathHead {
         let empty = self.list().is_empty();
         // Readers that found `dev` on the list, and may cache it, finish.
         self.srcu().synchronize();
-        if self.clear_current_path(dev) {
-            // Readers that loaded it from a cache finish too.
-            self.srcu().synchronize();
-        }
+        // Nobody caches `dev` again. Readers that loaded it from a cache
+        // finish too, even if another reader replaced it there before we
+        // could clear it (so not only when we cleared it).
+        self.clear_current_path(dev);
+        self.srcu().synchronize();
         // SAFETY: `dev` is unreachable now; the field is ours again.
         unsafe { (*dev.as_raw()).mpath_head = core::ptr::null_mut() };
         drop(guard);
@@ -750,6 +751,17 @@ impl<'g> PathSet<'g> for HeadPaths<'g> {
 
     fn paths(&self) -> Self::Iter {
         self.head.list().iter(self.guard)
+    }
+
+    fn paths_after(&self, path: &'g MpathDevice) -> Option<Self::Iter> {
+        if path.head().map(MpathHead::as_raw) != Some(self.head.as_raw()) {
+            return None;
+        }
+        // SAFETY: `path` is a path of this head, so it was added to this
+        // list, and it is not added to another one before `delete_device`
+        // has returned, which waits for the readers that may hold it, this
+        // one included.
+        unsafe { self.head.list().iter_after(path, self.guard) }
     }
 
     fn cached(&self, node: NodeId) -> Option<&'g MpathDevice> {

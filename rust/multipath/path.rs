@@ -104,6 +104,11 @@ pub trait PathSet<'a> {
     /// Returns the paths in list (insertion) order.
     fn paths(&self) -> Self::Iter;
 
+    /// Returns the paths after `path` in list order, up to the end of the
+    /// list, or `None` when `path` has left the list. `path` is one that
+    /// [`PathSet::paths`] or [`PathSet::cached`] returned.
+    fn paths_after(&self, path: &'a Self::Path) -> Option<Self::Iter>;
+
     /// Returns the path cached for `node`.
     fn cached(&self, node: NodeId) -> Option<&'a Self::Path>;
 

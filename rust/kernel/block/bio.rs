@@ -169,6 +169,7 @@ impl Bio {
     /// `ptr` points to a valid bio whose completion is the caller's to hand
     /// on (for example the argument of a `submit_bio` callback), and nothing
     /// else will submit or end it.
+    #[inline]
     pub unsafe fn from_raw(ptr: *mut bindings::bio) -> Self {
         // INVARIANT: By the safety requirements.
         Self {
@@ -178,6 +179,7 @@ impl Bio {
     }
 
     /// Gives up responsibility for the bio, returning its pointer.
+    #[inline]
     pub fn into_raw(self) -> *mut bindings::bio {
         let ptr = self.ptr.as_ptr();
         core::mem::forget(self);
@@ -185,16 +187,19 @@ impl Bio {
     }
 
     /// Returns the raw pointer, which stays owned by `self`.
+    #[inline]
     pub fn as_ptr(&self) -> *mut bindings::bio {
         self.ptr.as_ptr()
     }
 
+    #[inline]
     fn raw(&self) -> &bindings::bio {
         // SAFETY: By the type invariant the bio is valid, and `&self` keeps
         // anyone else from changing it while the reference lives.
         unsafe { self.ptr.as_ref() }
     }
 
+    #[inline]
     fn raw_mut(&mut self) -> &mut bindings::bio {
         // SAFETY: By the type invariant the bio is valid and its holder has
         // exclusive access to it.
@@ -202,16 +207,19 @@ impl Bio {
     }
 
     /// Returns the first sector (512 bytes) of the I/O.
+    #[inline]
     pub fn sector(&self) -> u64 {
         self.raw().bi_iter.bi_sector
     }
 
     /// Returns the number of bytes left to transfer.
+    #[inline]
     pub fn size(&self) -> u32 {
         self.raw().bi_iter.bi_size
     }
 
     /// Returns the full operation and flags word (`bi_opf`).
+    #[inline]
     pub fn opf(&self) -> u32 {
         self.raw().bi_opf
     }
@@ -227,22 +235,26 @@ impl Bio {
     }
 
     /// Sets `flags` in `bi_opf`.
+    #[inline]
     pub fn set_opf_flags(&mut self, flags: ReqFlags) {
         self.raw_mut().bi_opf |= flags.0;
     }
 
     /// Returns whether `flag` is set in `bi_flags`.
+    #[inline]
     pub fn has_flag(&self, flag: BioFlag) -> bool {
         u32::from(self.raw().bi_flags) & (1 << flag.0) != 0
     }
 
     /// Sets `flag` in `bi_flags`.
+    #[inline]
     pub fn set_flag(&mut self, flag: BioFlag) {
         // SAFETY: By the type invariant the bio is valid and ours to change.
         unsafe { bindings::bio_set_flag(self.as_ptr(), flag.0) };
     }
 
     /// Returns the block device the bio is addressed to.
+    #[inline]
     pub fn bdev(&self) -> Option<&BlockDevice> {
         let bdev = self.raw().bi_bdev;
         if bdev.is_null() {
@@ -256,6 +268,7 @@ impl Bio {
     ///
     /// `bdev` must stay alive until the bio has been submitted; after that
     /// the block layer keeps what it needs.
+    #[inline]
     pub fn set_dev(&mut self, bdev: &BlockDevice) {
         // SAFETY: The bio is valid and ours; `bdev` is valid for the call.
         unsafe { bindings::bio_set_dev(self.as_ptr(), bdev.as_raw()) };
@@ -369,6 +382,7 @@ impl Bio {
     /// The part beyond the limits is resubmitted by the block layer; the
     /// part to process now is returned. `None` means the block layer ended
     /// the bio itself (it was invalid for the queue).
+    #[inline]
     pub fn split_to_limits(self) -> Option<Bio> {
         let ptr = self.into_raw();
         // SAFETY: `ptr` is a valid bio that we were responsible for; the
@@ -381,6 +395,7 @@ impl Bio {
 
     /// Submits the bio to the device it is addressed to, without I/O
     /// accounting (C's `submit_bio_noacct`).
+    #[inline]
     pub fn submit(self) {
         // SAFETY: The bio is valid and ours; the block layer takes it over.
         unsafe { bindings::submit_bio_noacct(self.into_raw()) };

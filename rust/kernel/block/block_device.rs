@@ -64,6 +64,7 @@ impl BlockDevice {
     ///
     /// `ptr` points to a valid `struct block_device` that stays alive for
     /// `'a`.
+    #[inline]
     pub unsafe fn from_raw<'a>(ptr: *mut bindings::block_device) -> &'a Self {
         // SAFETY: `BlockDevice` is a transparent wrapper of the C struct, and
         // the caller guarantees validity for `'a`.
@@ -71,6 +72,7 @@ impl BlockDevice {
     }
 
     /// Returns the raw pointer.
+    #[inline]
     pub fn as_raw(&self) -> *mut bindings::block_device {
         self.0.get()
     }

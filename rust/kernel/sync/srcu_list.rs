@@ -76,6 +76,7 @@ impl SrcuListLinks {
     }
 
     /// Returns the raw `struct list_head`.
+    #[inline]
     pub fn as_raw(&self) -> *mut bindings::list_head {
         self.inner.get()
     }
@@ -159,11 +160,13 @@ impl<T: SrcuListItem> SrcuList<T> {
     ///
     /// `head` is an initialised list head that lives for `'a`, whose entries
     /// are `T`s kept as the type invariants say.
+    #[inline]
     pub unsafe fn from_raw<'a>(head: *mut bindings::list_head) -> &'a Self {
         // SAFETY: `SrcuList` is a transparent wrapper of a list head.
         unsafe { &*head.cast() }
     }
 
+    #[inline]
     fn head(&self) -> *mut bindings::list_head {
         self.head.get()
     }
@@ -180,6 +183,7 @@ impl<T: SrcuListItem> SrcuList<T> {
     /// `guard` must be a read guard of the SRCU that the list's writer
     /// synchronises with before freeing entries: the entries borrowed are
     /// only valid while it is held, which the lifetimes enforce.
+    #[inline]
     pub fn iter<'g>(&'g self, _guard: &'g Guard<'_>) -> Iter<'g, T> {
         Iter {
             head: self.head(),
@@ -187,6 +191,44 @@ impl<T: SrcuListItem> SrcuList<T> {
             pos: unsafe { bindings::list_next_rcu_raw(self.head()) },
             _guard: PhantomData,
         }
+    }
+
+    /// Walks the entries after `item` in order under `guard`, up to the end
+    /// of the list (not around it); `None` when `item` has been removed.
+    ///
+    /// This is the O(1) start of a walk from a remembered entry, such as a
+    /// cursor cached in an [`SrcuPtr`](crate::sync::srcu_ptr::SrcuPtr). If a
+    /// writer removes `item` concurrently, the walk may still start from it:
+    /// `list_del_rcu` leaves its `next` on the list, so the walk ends at the
+    /// head as usual.
+    ///
+    /// # Safety
+    ///
+    /// `item` was added to this list and, if it was removed since, has not
+    /// been added to any list again.
+    #[inline]
+    pub unsafe fn iter_after<'g>(
+        &'g self,
+        item: &'g T,
+        _guard: &'g Guard<'_>,
+    ) -> Option<Iter<'g, T>> {
+        let links = T::links(item).as_raw();
+        // SAFETY: `links` is valid for `'g`. By the safety requirements it is
+        // on this list or was taken off it by `remove`, whose
+        // `list_del_rcu` poisons `prev` until the entry is added again.
+        if unsafe { bindings::list_is_del_rcu(links) } {
+            return None;
+        }
+        Some(Iter {
+            head: self.head(),
+            // SAFETY: `item` was on this list when `prev` was read above, so
+            // its `next` is an entry of this list or the head; if `item` has
+            // been removed since, `next` is the entry that followed it then,
+            // which is only freed a grace period after its own removal, and
+            // that grace period cannot end while `guard` is held.
+            pos: unsafe { bindings::list_next_rcu_raw(links) },
+            _guard: PhantomData,
+        })
     }
 
     /// Appends `item` (C's `list_add_tail_rcu`).
@@ -225,6 +267,7 @@ pub struct Iter<'g, T: SrcuListItem> {
 impl<'g, T: SrcuListItem> Iterator for Iter<'g, T> {
     type Item = &'g T;
 
+    #[inline]
     fn next(&mut self) -> Option<&'g T> {
         if self.pos == self.head || self.pos.is_null() {
             return None;

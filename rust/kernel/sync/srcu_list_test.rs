@@ -199,4 +199,36 @@ mod tests {
         srcu.synchronize();
         Ok(())
     }
+
+    #[test]
+    fn walk_after_an_entry() -> Result {
+        let srcu = KBox::pin_init(new_srcu!(), GFP_KERNEL)?;
+        let list = KBox::pin_init(SrcuList::<Item>::new(), GFP_KERNEL)?;
+        let items = [item(1)?, item(2)?, item(3)?];
+        for entry in &items {
+            // SAFETY: Single writer; the entries outlive the list's use.
+            unsafe { list.push_back(entry) };
+        }
+        let ids = |from: &Item| -> Option<u32> {
+            let guard = srcu.read_lock();
+            // SAFETY: `from` was added to `list` and is on no other list.
+            let walk = unsafe { list.iter_after(from, &guard) }?;
+            Some(walk.fold(0, |acc, e| acc * 10 + e.id))
+        };
+        assert_eq!(ids(&items[0]), Some(23));
+        assert_eq!(ids(&items[1]), Some(3));
+        assert_eq!(ids(&items[2]), Some(0));
+        // SAFETY: Single writer; `items[1]` is on `list`.
+        unsafe { list.remove(&items[1]) };
+        srcu.synchronize();
+        assert_eq!(ids(&items[1]), None);
+        assert_eq!(ids(&items[0]), Some(3));
+        for entry in [&items[0], &items[2]] {
+            // SAFETY: Single writer; `entry` is on `list`.
+            unsafe { list.remove(entry) };
+        }
+        srcu.synchronize();
+        assert!(list.is_empty());
+        Ok(())
+    }
 }

@@ -129,15 +129,19 @@ pub fn find_path<'a, S: PathSet<'a>>(
     let mut found: Option<(&'a S::Path, i32)> = None;
     let mut fallback: Option<(&'a S::Path, i32)> = None;
 
-    for path in set.paths().filter(|p| !p.is_disabled()) {
-        let distance = match path.numa_node() {
-            Some(path_node) if policy == IoPolicy::Numa => node.distance(path_node),
-            _ => LOCAL_DISTANCE,
-        };
+    for path in set.paths() {
+        // The state is a load; `is_disabled` may be a call into the driver.
         let best = match path.access_state() {
             AccessState::Optimized => &mut found,
             AccessState::NonOptimized => &mut fallback,
             AccessState::Other => continue,
+        };
+        if path.is_disabled() {
+            continue;
+        }
+        let distance = match path.numa_node() {
+            Some(path_node) if policy == IoPolicy::Numa => node.distance(path_node),
+            _ => LOCAL_DISTANCE,
         };
         if best.is_none_or(|(_, d)| distance < d) {
             *best = Some((path, distance));

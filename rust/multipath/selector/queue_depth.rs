@@ -15,13 +15,18 @@ pub(super) fn select<'a, S: PathSet<'a>>(set: &S) -> Option<&'a S::Path> {
     let mut best_opt: Option<(&'a S::Path, u32)> = None;
     let mut best_nonopt: Option<(&'a S::Path, u32)> = None;
 
-    for path in set.paths().filter(|p| !p.is_disabled()) {
-        let depth = path.queue_depth();
+    for path in set.paths() {
+        // The state is a load; `is_disabled` may be a call into the driver,
+        // so it is only asked about paths the state leaves in the race.
         let best = match path.access_state() {
             AccessState::Optimized => &mut best_opt,
             AccessState::NonOptimized => &mut best_nonopt,
             AccessState::Other => continue,
         };
+        if path.is_disabled() {
+            continue;
+        }
+        let depth = path.queue_depth();
         if best.is_none_or(|(_, d)| depth < d) {
             *best = Some((path, depth));
         }

@@ -20,8 +20,11 @@ use kernel::numa::NodeId;
 /// when it is optimized, or when it is non-optimized and nothing else was
 /// found.
 ///
-/// The walk visits each path at most once, even if the cached path has
-/// just left the list (C's walk would not end in that case).
+/// The walk starts from the cached path's place in the list, as C's does,
+/// and visits each path at most once, even if the cached path has left the
+/// list (C's walk would not end in that case; here it covers the list from
+/// its head). Only a path removed during the walk itself may let the paths
+/// after it be visited twice, which changes nothing but the choice.
 pub(super) fn select<'a, S: PathSet<'a>>(set: &S, node: NodeId) -> Option<&'a S::Path> {
     let Some(old) = set.cached(node) else {
         return super::find_path(set, node, IoPolicy::RoundRobin);
@@ -32,20 +35,22 @@ pub(super) fn select<'a, S: PathSet<'a>>(set: &S, node: NodeId) -> Option<&'a S:
         return (!old.is_disabled()).then_some(old);
     }
 
-    let after_old = set.paths().skip_while(|p| !same(*p, old)).skip(1);
+    // Steps from the cached path: O(1) to start, then as far as the next
+    // usable optimized path. If the cached path has left the list, the
+    // walk covers the whole list once.
+    let after_old = set.paths_after(old).into_iter().flatten();
     let before_old = set.paths().take_while(|p| !same(*p, old));
     let mut found = None;
     for path in after_old.chain(before_old) {
-        if path.is_disabled() {
-            continue;
-        }
+        // The state is a load; `is_disabled` may be a call into the driver.
         match path.access_state() {
+            AccessState::Other => {}
+            _ if path.is_disabled() => {}
             AccessState::Optimized => {
                 set.set_cached(node, path);
                 return Some(path);
             }
             AccessState::NonOptimized => found = Some(path),
-            AccessState::Other => {}
         }
     }
 

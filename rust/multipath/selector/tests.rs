@@ -106,6 +106,11 @@ mod cases {
             self.paths.iter()
         }
 
+        fn paths_after(&self, path: &'a Fake) -> Option<Self::Iter> {
+            let at = self.paths.iter().position(|p| core::ptr::eq(p, path))?;
+            Some(self.paths[at + 1..].iter())
+        }
+
         fn cached(&self, node: NodeId) -> Option<&'a Fake> {
             self.cache[node.index()].get()
         }
@@ -200,6 +205,30 @@ mod cases {
         assert_eq!(set.run(IoPolicy::RoundRobin, node(1), 2), seq("AB"));
         assert_eq!(set.cached_name(node(0)), Some('A'));
         assert_eq!(set.cached_name(node(1)), Some('B'));
+    }
+
+    #[test]
+    fn round_robin_steps_from_the_cached_path_and_wraps() {
+        // From B the walk is C, D, A: D is the first optimized one. From D
+        // it wraps to A and B: the non-optimized A is passed over for B.
+        let paths = [
+            path('A', NonOptimized),
+            path('B', Optimized),
+            path('C', NonOptimized),
+            path('D', Optimized),
+        ];
+        let set = Set::new(&paths);
+        assert_eq!(set.run(IoPolicy::RoundRobin, node(0), 5), seq("BDBDB"));
+        // A cursor set by hand in the middle: the walk starts after it.
+        set.set_cached(node(0), &paths[2]);
+        assert_eq!(set.run(IoPolicy::RoundRobin, node(0), 2), seq("DB"));
+        // With D disabled, the walk from B wraps past C and A back to B.
+        paths[3].disabled.set(true);
+        assert_eq!(set.run(IoPolicy::RoundRobin, node(0), 2), seq("BB"));
+        // With B non-optimized as well, the last non-optimized path seen
+        // after B wins: the walk from B is C, (D), A.
+        paths[1].state.set(NonOptimized);
+        assert_eq!(set.run(IoPolicy::RoundRobin, node(0), 4), seq("ACBA"));
     }
 
     #[test]
