@@ -59,19 +59,16 @@ static char *buf;
 #define NVME_IDENTIFY	0x06
 #define NVME_READ	0x02
 
-/*
- * Fills @c, an NVMe passthrough command of either size (their fields have
- * the same names), with opcode @op on namespace @ns and 4 KiB of data at
- * @address; every other field is 0.
- */
-#define FILL_CMD(c, op, ns, address)				\
-	do {							\
-		memset(&(c), 0, sizeof(c));			\
-		(c).opcode = (op);				\
-		(c).nsid = (ns);				\
-		(c).addr = (__u64)(uintptr_t)(address);		\
-		(c).data_len = 4096;				\
-	} while (0)
+/* Fills @c: opcode @op on namespace @nsid, 4 KiB of data at @addr. */
+static void fill_cmd(struct nvme_passthru_cmd *c, __u8 op, __u32 nsid,
+		     void *addr)
+{
+	memset(c, 0, sizeof(*c));
+	c->opcode = op;
+	c->nsid = nsid;
+	c->addr = (__u64)(uintptr_t)addr;
+	c->data_len = 4096;
+}
 
 /* One write() of standard input to @fd. */
 static int write_stdin(int fd)
@@ -117,19 +114,23 @@ static int run(int fd, const char *name)
 	if (!strcmp(name, "nvme-id"))
 		return ioctl(fd, NVME_IOCTL_ID);
 	if (!strcmp(name, "nvme-admin-id")) {
-		FILL_CMD(cmd, NVME_IDENTIFY, nsid_of(fd), buf);
+		fill_cmd(&cmd, NVME_IDENTIFY, nsid_of(fd), buf);
 		return ioctl(fd, NVME_IOCTL_ADMIN_CMD, &cmd);
 	}
 	if (!strcmp(name, "nvme-admin-badptr"))
 		return ioctl(fd, NVME_IOCTL_ADMIN_CMD, ODD_PTR);
 	if (!strcmp(name, "nvme-admin-baddata")) {
-		FILL_CMD(cmd, NVME_IDENTIFY, nsid_of(fd), BAD_PTR);
+		fill_cmd(&cmd, NVME_IDENTIFY, nsid_of(fd), BAD_PTR);
 		return ioctl(fd, NVME_IOCTL_ADMIN_CMD, &cmd);
 	}
 	if (!strcmp(name, "nvme-admin64-badptr"))
 		return ioctl(fd, NVME_IOCTL_ADMIN64_CMD, ODD_PTR);
 	if (!strcmp(name, "nvme-admin64-baddata")) {
-		FILL_CMD(cmd64, NVME_IDENTIFY, nsid_of(fd), BAD_PTR);
+		memset(&cmd64, 0, sizeof(cmd64));
+		cmd64.opcode = NVME_IDENTIFY;
+		cmd64.nsid = nsid_of(fd);
+		cmd64.addr = (__u64)(uintptr_t)BAD_PTR;
+		cmd64.data_len = 4096;
 		return ioctl(fd, NVME_IOCTL_ADMIN64_CMD, &cmd64);
 	}
 	if (!strcmp(name, "nvme-io-badptr"))
@@ -138,11 +139,11 @@ static int run(int fd, const char *name)
 		return ioctl(fd, NVME_IOCTL_IO64_CMD, ODD_PTR);
 	if (!strcmp(name, "nvme-io-baddata")) {
 		/* Read of one 4 KiB block at LBA 0 into an unmapped page. */
-		FILL_CMD(cmd, NVME_READ, nsid_of(fd), BAD_PTR);
+		fill_cmd(&cmd, NVME_READ, nsid_of(fd), BAD_PTR);
 		return ioctl(fd, NVME_IOCTL_IO_CMD, &cmd);
 	}
 	if (!strcmp(name, "nvme-io-read")) {
-		FILL_CMD(cmd, NVME_READ, nsid_of(fd), buf);
+		fill_cmd(&cmd, NVME_READ, nsid_of(fd), buf);
 		return ioctl(fd, NVME_IOCTL_IO_CMD, &cmd);
 	}
 	if (!strcmp(name, "nvme-submit-io-badptr"))
