@@ -781,6 +781,142 @@ mod tests {
     /// Data of a node that counts its drops.
     struct Tracked(Arc<Atomic<u32>>);
 
+    /// Logs which step of a test failed, and how.
+    fn step<T>(what: &str, result: Result<T>) -> Result<T> {
+        result.inspect_err(|e| pr_err!("rust_cdev: {what}: {e:?}\n"))
+    }
+
+    /// What the file operations of [`CountedOps`] saw.
+    struct Calls {
+        opens: Atomic<u32>,
+        ioctls: Atomic<u32>,
+        releases: Arc<Atomic<u32>>,
+    }
+
+    struct CountedOps;
+
+    #[vtable]
+    impl Operations for CountedOps {
+        type Owner = CdevNode<Calls>;
+
+        fn open(node: &CdevNode<Calls>, _file: &File) -> Result {
+            node.data().opens.fetch_add(1, Relaxed);
+            Ok(())
+        }
+
+        fn release(node: &CdevNode<Calls>, _file: &File) {
+            node.data().releases.fetch_add(1, Relaxed);
+        }
+
+        fn ioctl(node: &CdevNode<Calls>, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
+            node.data().ioctls.fetch_add(1, Relaxed);
+            Ok((cmd as usize + arg) as isize)
+        }
+    }
+
+    /// Runs `f` with PID 1's file system root and working directory (the
+    /// initramfs), as C's `scoped_with_init_fs()` does: a kernel thread's
+    /// own are a private, read-only and empty nullfs.
+    fn with_init_fs<R>(f: impl FnOnce() -> R) -> R {
+        let fs = crate::task::Task::current_raw();
+        // SAFETY: `current` is this kernel thread, and only it changes its
+        // own `fs`; `userspace_init_fs` is set before any kernel thread
+        // runs KUnit tests and lives forever. The old `fs` is put back.
+        let old = unsafe {
+            let fs = &raw mut (*fs).fs;
+            let old = fs.read_volatile();
+            fs.write_volatile(bindings::userspace_init_fs);
+            old
+        };
+        let ret = f();
+        // SAFETY: As above: `fs` goes back to what it was.
+        unsafe { (&raw mut (*fs).fs).write_volatile(old) };
+        ret
+    }
+
+    /// A character device file at `name` in the initramfs, for `devt`,
+    /// removed when dropped. (No devtmpfs is mounted while the KUnit
+    /// suites run at boot.)
+    struct DevFile(&'static CStr);
+
+    impl DevFile {
+        fn new(name: &'static CStr, devt: bindings::dev_t) -> Result<Self> {
+            with_init_fs(|| Self::mknod(name, devt))
+        }
+
+        fn mknod(name: &'static CStr, devt: bindings::dev_t) -> Result<Self> {
+            let mut parent = core::mem::MaybeUninit::<bindings::path>::zeroed();
+            // SAFETY: `name` is NUL-terminated; `parent` is written on
+            // success.
+            let dentry = from_err_ptr(unsafe {
+                bindings::start_creating_path(
+                    bindings::AT_FDCWD,
+                    name.as_char_ptr(),
+                    parent.as_mut_ptr(),
+                    0,
+                )
+            })?;
+            // SAFETY: `start_creating_path` succeeded: `parent` holds the
+            // locked parent directory and `dentry` a negative dentry in it,
+            // both released by `end_creating_path`.
+            let ret = unsafe {
+                let ret = bindings::vfs_mknod(
+                    &raw mut bindings::nop_mnt_idmap,
+                    (*(*parent.as_ptr()).dentry).d_inode,
+                    dentry,
+                    (bindings::S_IFCHR | 0o600) as u16,
+                    devt,
+                    core::ptr::null_mut(),
+                );
+                bindings::end_creating_path(parent.as_ptr(), dentry);
+                ret
+            };
+            to_result(ret)?;
+            Ok(Self(name))
+        }
+
+        /// Opens the file for reading and writing.
+        fn open(&self) -> Result<*mut bindings::file> {
+            with_init_fs(|| {
+                // SAFETY: The name is NUL-terminated.
+                from_err_ptr(unsafe {
+                    bindings::filp_open(self.0.as_char_ptr(), bindings::O_RDWR as c_int, 0)
+                })
+            })
+        }
+    }
+
+    impl Drop for DevFile {
+        fn drop(&mut self) {
+            with_init_fs(|| self.unlink());
+        }
+    }
+
+    impl DevFile {
+        fn unlink(&self) {
+            let mut parent = core::mem::MaybeUninit::<bindings::path>::zeroed();
+            // SAFETY: The name is NUL-terminated; `parent` is written on
+            // success.
+            let Ok(dentry) = from_err_ptr(unsafe {
+                bindings::start_removing_path(self.0.as_char_ptr(), parent.as_mut_ptr())
+            }) else {
+                return;
+            };
+            // SAFETY: `start_removing_path` succeeded: `parent` holds the
+            // locked parent directory and `dentry` the file in it, both
+            // released by `end_creating_path` (C's `end_removing_path`).
+            unsafe {
+                bindings::vfs_unlink(
+                    &raw mut bindings::nop_mnt_idmap,
+                    (*(*parent.as_ptr()).dentry).d_inode,
+                    dentry,
+                    core::ptr::null_mut(),
+                );
+                bindings::end_creating_path(parent.as_ptr(), dentry);
+            }
+        }
+    }
+
     impl Drop for Tracked {
         fn drop(&mut self) {
             self.0.fetch_add(1, Relaxed);
@@ -875,6 +1011,64 @@ mod tests {
         assert_eq!(reg.node().devt(), devt);
         drop(reg);
         assert_eq!(drops.load(Relaxed), 2);
+        Ok(())
+    }
+
+    #[test]
+    fn open_ioctl_and_release_reach_the_node() -> Result {
+        let region = ChrdevRegion::new(c"rust_cdev_open", 1)?;
+        let class = Class::new(c"rust_cdev_open")?;
+        let minor = region.alloc_minor()?;
+        let devt = minor.devt();
+        let releases = Arc::new(Atomic::new(0u32), GFP_KERNEL)?;
+        let data = Calls {
+            opens: Atomic::new(0),
+            ioctls: Atomic::new(0),
+            releases: releases.clone(),
+        };
+        let reg = CdevRegistration::new::<CountedOps>(&class, minor, c"rust_cdev_open0", data)?;
+        let calls = reg.node().data();
+        let dev_file = step("mknod", DevFile::new(c"/rust_cdev_open0", devt))?;
+
+        let file = step("open", dev_file.open())?;
+        assert_eq!(calls.opens.load(Relaxed), 1);
+        // SAFETY: `file` is open; the VFS's ioctl path for a cdev calls
+        // its `unlocked_ioctl`.
+        let ret = unsafe {
+            let ioctl = (*(*file).f_op).unlocked_ioctl.ok_or(EINVAL)?;
+            ioctl(file, 0x10, 0x20)
+        };
+        assert_eq!(ret, 0x30);
+        assert_eq!(calls.ioctls.load(Relaxed), 1);
+        assert_eq!(calls.releases.load(Relaxed), 0);
+
+        // Deleting the node while the file is open: the node stays (the
+        // file holds it) with its minor, and a new file for its number
+        // finds nothing.
+        let node: *const CdevNode<Calls> = reg.node();
+        drop(reg);
+        assert_eq!(region.alloc_minor().err(), Some(ENOSPC));
+        let fresh = step("mknod again", DevFile::new(c"/rust_cdev_open1", devt))?;
+        assert_eq!(fresh.open().err(), Some(ENXIO));
+        // The inode that opened it keeps the cdev until the cdev goes (C's
+        // `chrdev_open`): it opens the deleted node again, which is safe,
+        // as the files hold the node.
+        let again = step("reopen", dev_file.open())?;
+        // SAFETY: The open files hold the node.
+        let calls = unsafe { (*node).data() };
+        assert_eq!(calls.opens.load(Relaxed), 2);
+
+        // The last close releases the files, then the node and its minor.
+        // SAFETY: We opened them, from a kernel thread (KUnit's), and do
+        // not use them after.
+        unsafe {
+            bindings::__fput_sync(again);
+            bindings::__fput_sync(file);
+        }
+        assert_eq!(releases.load(Relaxed), 2);
+        let minor = step("minor after release", region.alloc_minor())?;
+        assert_eq!(minor.devt(), devt);
+        assert!(Arc::into_unique_or_drop(releases).is_some());
         Ok(())
     }
 
