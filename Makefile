@@ -19,7 +19,7 @@ help:
 	@echo "make demo    boot the kernel under QEMU and show libmultipath at work"
 	@echo "make build   set up and build the test kernel only"
 	@echo "make kunit   boot the built kernel and run the KUnit suites only"
-	@echo "make lint    rustfmt, checkpatch and SPDX checks only"
+	@echo "make lint    rustfmt, checkpatch, SPDX and kernel-doc checks only"
 	@echo "make bench   build the bench kernels (patched and pristine 7.3) and compare"
 	@echo "             libmultipath with C NVMe multipath, dm-multipath and raw null_blk"
 	@echo "             (ROUNDS=5 RUNTIME=10 RAMP=2; not part of make check)"

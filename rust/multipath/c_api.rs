@@ -7,6 +7,31 @@
 //! `EXPORT_SYMBOL_GPL` by `rust/exports.c`. They only translate between C
 //! conventions (raw pointers, negative errno) and the safe types of the
 //! crate.
+//!
+//! # Examples
+//!
+//! ```
+//! use kernel::page::PAGE_SIZE;
+//! use multipath::{
+//!     c_api::iopolicy::{mpath_get_iopolicy, mpath_set_iopolicy},
+//!     IoPolicy,
+//! };
+//!
+//! // The policy names of a driver's module parameter, as C calls them.
+//! let mut policy = 0;
+//! // SAFETY: A NUL-terminated name and a valid `int`.
+//! assert_eq!(unsafe { mpath_set_iopolicy(c"queue-depth".as_char_ptr(), &mut policy) }, 0);
+//! assert_eq!(IoPolicy::from_raw(policy), Ok(IoPolicy::QueueDepth));
+//! // SAFETY: As above.
+//! let ret = unsafe { mpath_set_iopolicy(c"fastest".as_char_ptr(), &mut policy) };
+//! assert_eq!(ret, EINVAL.to_errno());
+//!
+//! let mut page = KVec::from_elem(0u8, PAGE_SIZE, GFP_KERNEL)?;
+//! // SAFETY: `page` is valid for writes of `PAGE_SIZE` bytes.
+//! let len = unsafe { mpath_get_iopolicy(page.as_mut_ptr().cast(), policy) };
+//! assert_eq!(&page[..len as usize], b"queue-depth\n");
+//! # Ok::<(), Error>(())
+//! ```
 
 pub mod chr;
 pub mod diag;

@@ -7,6 +7,23 @@
 //! The driver adds and deletes the cdev (it owns the class and the device
 //! numbers); the library provides its file operations, [`HeadChr`],
 //! exported to C as `mpath_chr_fops`.
+//!
+//! # Examples
+//!
+//! ```
+//! use kernel::cdev::FileOperations;
+//! use multipath::{c_api::chr::mpath_chr_fops, chr::HeadChr};
+//!
+//! // The file operations a head's character device gets, as C drivers find
+//! // them.
+//! static FOPS: FileOperations = FileOperations::new::<HeadChr>();
+//! for fops in [&FOPS, &mpath_chr_fops] {
+//!     // SAFETY: `as_raw` points into the static.
+//!     let fops = unsafe { &*fops.as_raw() };
+//!     assert!(fops.open.is_some() && fops.release.is_some());
+//!     assert!(fops.unlocked_ioctl.is_some() && fops.uring_cmd.is_some());
+//! }
+//! ```
 
 use crate::{
     device::MpathDevice,

@@ -2,6 +2,25 @@
 
 //! A path of a multipath head (C's `struct mpath_device`), embedded in the
 //! driver's per-path object.
+//!
+//! # Examples
+//!
+//! ```
+//! use kernel::bindings;
+//! use multipath::{AccessState, MpathDevice, PathInfo};
+//!
+//! // A path on no head yet, as a driver embeds it in its own path object.
+//! let dev = MpathDevice::new();
+//! assert!(dev.head().is_none());
+//! assert!(dev.bdev().is_none());
+//!
+//! dev.set_access_state(AccessState::NonOptimized);
+//! assert_eq!(dev.access_state(), AccessState::NonOptimized);
+//! assert!(!dev.is_optimized());
+//!
+//! assert!(!dev.test_and_set_flag(bindings::MPATH_DEVICE_SYSFS_ATTR_LINK));
+//! assert!(dev.test_and_clear_flag(bindings::MPATH_DEVICE_SYSFS_ATTR_LINK));
+//! ```
 
 use crate::{
     head::MpathHead,

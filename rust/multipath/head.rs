@@ -12,6 +12,69 @@
 //! - The per-node cache is written by readers (the policies cache their
 //!   choice) and cleared by writers; a reader only caches a path it found
 //!   on the list during its own read-side section.
+//!
+//! # Examples
+//!
+//! ```
+//! # use kernel::{
+//! #     block::{bio_disk::GenDisk, mem_disk::{self, MemDisk, Store}, BlockDevice},
+//! #     sync::Arc,
+//! # };
+//! # use multipath::{
+//! #     AccessState, HasMpathDevice, IoPolicy, MpathDevice, MpathHeadTemplate, OwnedHead,
+//! # };
+//! # struct MyPath {
+//! #     mdev: MpathDevice,
+//! #     disk: GenDisk<MemDisk>,
+//! # }
+//! # multipath::impl_has_mpath_device!(MyPath, mdev);
+//! # struct MyDriver;
+//! # #[vtable]
+//! # impl MpathHeadTemplate for MyDriver {
+//! #     type Path = MyPath;
+//! #     fn path_disk(path: &MyPath) -> &BlockDevice {
+//! #         path.disk.part0()
+//! #     }
+//! # }
+//! # let store = Store::new(64)?;
+//! # let head = OwnedHead::<MyDriver>::new(IoPolicy::RoundRobin)?;
+//! # head.alloc_disk(None, kernel::bindings::NUMA_NO_NODE, c"mpdoc_head")?;
+//! # head.set_capacity(64)?;
+//! # let mut paths = KVec::new();
+//! # for i in 0..2 {
+//! #     let disk = mem_disk::build_on(fmt!("mpdoc_headp{i}"), store.clone(), None)?;
+//! #     let path = Arc::new(MyPath { mdev: MpathDevice::new(), disk }, GFP_KERNEL)?;
+//! #     head.add_path(path.clone(), None)?;
+//! #     path.mpath_device().set_access_state(AccessState::Optimized);
+//! #     head.set_live(path.mpath_device())?;
+//! #     paths.push(path, GFP_KERNEL)?;
+//! # }
+//! use multipath::PathSet;
+//!
+//! // Under the head's SRCU: the paths in list order and the one I/O would
+//! // take now.
+//! let srcu = head.srcu().read_lock();
+//! assert_eq!(head.path_set(&srcu).paths().count(), 2);
+//! let first = head.find_path(&srcu).ok_or(ENODEV)?;
+//! assert!(first.head().is_some());
+//! drop(srcu);
+//!
+//! // A policy change applies to the next I/O of every node.
+//! head.set_iopolicy(IoPolicy::QueueDepth);
+//! assert_eq!(head.iopolicy(), IoPolicy::QueueDepth);
+//!
+//! // Access states change under the driver; the head chooses again.
+//! paths[0].mpath_device().set_access_state(AccessState::Other);
+//! head.access_state_changed();
+//! head.with_device(|dev| {
+//!     assert!(core::ptr::eq(dev, paths[1].mpath_device()));
+//!     Ok(())
+//! })?;
+//!
+//! // Nothing was requeued or failed.
+//! assert_eq!((head.requeue_count(), head.fail_count()), (0, 0));
+//! # Ok::<(), Error>(())
+//! ```
 
 use crate::{
     device::MpathDevice,

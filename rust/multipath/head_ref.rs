@@ -1,6 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! A counted reference to a head, as the head disk's driver data.
+//!
+//! # Examples
+//!
+//! ```
+//! # use kernel::block::{bio_disk::GenDisk, mem_disk::MemDisk, BlockDevice};
+//! # use multipath::{IoPolicy, MpathDevice, MpathHeadTemplate, OwnedHead};
+//! # struct MyPath {
+//! #     mdev: MpathDevice,
+//! #     disk: GenDisk<MemDisk>,
+//! # }
+//! # multipath::impl_has_mpath_device!(MyPath, mdev);
+//! # struct MyDriver;
+//! # #[vtable]
+//! # impl MpathHeadTemplate for MyDriver {
+//! #     type Path = MyPath;
+//! #     fn path_disk(path: &MyPath) -> &BlockDevice {
+//! #         path.disk.part0()
+//! #     }
+//! # }
+//! use multipath::head_ref::HeadRef;
+//!
+//! # let head = OwnedHead::<MyDriver>::new(IoPolicy::Numa)?;
+//! // A counted reference: the head's teardown waits until it is dropped.
+//! let r = HeadRef::new(&head).ok_or(ENODEV)?;
+//! assert_eq!(r.iopolicy(), IoPolicy::Numa);
+//! drop(r);
+//! # Ok::<(), Error>(())
+//! ```
 
 use crate::head::MpathHead;
 use core::{

@@ -5,15 +5,62 @@
 //!
 //! # Examples
 //!
-//! ```ignore
-//! let head = OwnedHead::<MyTemplate>::new(IoPolicy::RoundRobin)?;
-//! head.alloc_disk(None, kernel::bindings::NUMA_NO_NODE, c"mpatha")?;
-//! head.set_capacity(sectors)?;
-//! head.add_path(path.clone(), None)?;
-//! path.mpath_device().set_access_state(AccessState::Optimized);
-//! head.set_live(path.mpath_device())?;
-//! // ... and on drop: paths deleted, disk removed and released, head
+//! ```
+//! use kernel::{
+//!     block::{
+//!         bio_disk::GenDisk,
+//!         mem_disk::{self, MemDisk, Store},
+//!         BlockDevice,
+//!     },
+//!     sync::Arc,
+//! };
+//! use multipath::{
+//!     AccessState, HasMpathDevice, IoPolicy, MpathDevice, MpathHeadTemplate, OwnedHead,
+//! };
+//!
+//! /// The driver's path: its own disk, with the library's part embedded.
+//! struct MyPath {
+//!     mdev: MpathDevice,
+//!     disk: GenDisk<MemDisk>,
+//! }
+//! multipath::impl_has_mpath_device!(MyPath, mdev);
+//!
+//! /// The driver's template: only the method every driver has.
+//! struct MyDriver;
+//!
+//! #[vtable]
+//! impl MpathHeadTemplate for MyDriver {
+//!     type Path = MyPath;
+//!
+//!     fn path_disk(path: &MyPath) -> &BlockDevice {
+//!         path.disk.part0()
+//!     }
+//! }
+//!
+//! // Two memory disks on one store: two paths to the same sectors.
+//! let store = Store::new(64)?;
+//! let head = OwnedHead::<MyDriver>::new(IoPolicy::RoundRobin)?;
+//! head.alloc_disk(None, kernel::bindings::NUMA_NO_NODE, c"mpdoc_owned")?;
+//! head.set_capacity(64)?;
+//! let mut paths = KVec::new();
+//! for i in 0..2 {
+//!     let disk = mem_disk::build_on(fmt!("mpdoc_owned{i}"), store.clone(), None)?;
+//!     let path = Arc::new(MyPath { mdev: MpathDevice::new(), disk }, GFP_KERNEL)?;
+//!     head.add_path(path.clone(), None)?;
+//!     path.mpath_device().set_access_state(AccessState::Optimized);
+//!     head.set_live(path.mpath_device())?;
+//!     paths.push(path, GFP_KERNEL)?;
+//! }
+//!
+//! // Deleting a path waits for every reader that may still see it; the
+//! // head says whether it has a path left.
+//! assert!(!head.delete_path(&paths[0])?);
+//! assert!(head.delete_path(&paths[0]).is_err());
+//!
+//! // On drop: the head disk removed, the other path deleted, the head
 //! // torn down.
+//! drop(head);
+//! # Ok::<(), Error>(())
 //! ```
 
 use crate::{

@@ -20,6 +20,42 @@
 //! removal under their own locks, which SRCU readers may take (an NVMe
 //! passthrough command takes `subsys->lock`), while the head's mutexes are
 //! held across SRCU grace periods.
+//!
+//! # Examples
+//!
+//! ```
+//! # use kernel::block::{bio_disk::GenDisk, mem_disk::MemDisk, BlockDevice};
+//! # use multipath::{IoPolicy, MpathDevice, MpathHeadTemplate, OwnedHead};
+//! # struct MyPath {
+//! #     mdev: MpathDevice,
+//! #     disk: GenDisk<MemDisk>,
+//! # }
+//! # multipath::impl_has_mpath_device!(MyPath, mdev);
+//! # struct MyDriver;
+//! # #[vtable]
+//! # impl MpathHeadTemplate for MyDriver {
+//! #     type Path = MyPath;
+//! #     fn path_disk(path: &MyPath) -> &BlockDevice {
+//! #         path.disk.part0()
+//! #     }
+//! # }
+//! use multipath::removal::MAX_DELAYED_REMOVAL_SECS;
+//!
+//! # let head = OwnedHead::<MyDriver>::new(IoPolicy::Numa)?;
+//! // No delay by default: a head without paths is removed at once.
+//! assert_eq!(head.delayed_removal_secs(), 0);
+//! assert!(head.is_empty());
+//! assert!(head.can_remove());
+//!
+//! // A delay makes the head queue I/O while it has no path; it is limited
+//! // so that the delay in jiffies fits an int.
+//! head.set_delayed_removal_secs(30)?;
+//! assert_eq!(head.delayed_removal_secs(), 30);
+//! assert!(head.set_delayed_removal_secs(MAX_DELAYED_REMOVAL_SECS + 1).is_err());
+//! assert_eq!(head.delayed_removal_secs(), 30);
+//! head.set_delayed_removal_secs(0)?;
+//! # Ok::<(), Error>(())
+//! ```
 
 use crate::head::{
     unpin_driver,

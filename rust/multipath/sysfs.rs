@@ -6,6 +6,55 @@
 //! Links are added and removed under the head's disk lock, as the head
 //! disk itself, so that a link is never added to a directory being removed
 //! nor removed from one that is gone.
+//!
+//! # Examples
+//!
+//! ```
+//! # use kernel::{
+//! #     block::{bio_disk::GenDisk, mem_disk::{self, MemDisk, Store}, BlockDevice},
+//! #     sync::Arc,
+//! # };
+//! # use multipath::{
+//! #     AccessState, HasMpathDevice, IoPolicy, MpathDevice, MpathHeadTemplate, OwnedHead,
+//! # };
+//! # struct MyPath {
+//! #     mdev: MpathDevice,
+//! #     disk: GenDisk<MemDisk>,
+//! # }
+//! # multipath::impl_has_mpath_device!(MyPath, mdev);
+//! # struct MyDriver;
+//! # #[vtable]
+//! # impl MpathHeadTemplate for MyDriver {
+//! #     type Path = MyPath;
+//! #     fn path_disk(path: &MyPath) -> &BlockDevice {
+//! #         path.disk.part0()
+//! #     }
+//! # }
+//! # let store = Store::new(64)?;
+//! # let head = OwnedHead::<MyDriver>::new(IoPolicy::Numa)?;
+//! # head.alloc_disk(None, kernel::bindings::NUMA_NO_NODE, c"mpdoc_sysfs")?;
+//! # head.set_capacity(64)?;
+//! # let mut paths = KVec::new();
+//! # for i in 0..2 {
+//! #     let disk = mem_disk::build_on(fmt!("mpdoc_sysfsp{i}"), store.clone(), None)?;
+//! #     let path = Arc::new(MyPath { mdev: MpathDevice::new(), disk }, GFP_KERNEL)?;
+//! #     head.add_path(path.clone(), None)?;
+//! #     path.mpath_device().set_access_state(AccessState::Optimized);
+//! #     head.set_live(path.mpath_device())?;
+//! #     paths.push(path, GFP_KERNEL)?;
+//! # }
+//! // Under the NUMA policy each node caches its path: here the first one
+//! // (equal distances, the first path added wins), for node 0.
+//! let nodes = head.numa_nodes_of(paths[0].mpath_device());
+//! assert_eq!(nodes.bits[0] & 1, 1);
+//! assert_eq!(head.numa_nodes_of(paths[1].mpath_device()).bits[0], 0);
+//!
+//! // The link to a path disk goes before the path does; adding the links
+//! // again only adds the missing one.
+//! head.remove_sysfs_link(paths[1].mpath_device());
+//! head.add_sysfs_links();
+//! # Ok::<(), Error>(())
+//! ```
 
 use crate::{
     device::MpathDevice,

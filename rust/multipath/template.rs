@@ -8,6 +8,44 @@
 //! [`MpathHeadTemplate`] for a marker type, and sets its heads up with
 //! [`Template::<T>::table()`](Template::table). The library then calls the
 //! driver's methods with the driver's own path type.
+//!
+//! # Examples
+//!
+//! ```
+//! use kernel::block::{bio_disk::GenDisk, mem_disk::MemDisk, BlockDevice};
+//! use multipath::{template::Template, MpathDevice, MpathHeadTemplate};
+//!
+//! /// The driver's path: its own disk, with the library's part embedded.
+//! struct MyPath {
+//!     mdev: MpathDevice,
+//!     disk: GenDisk<MemDisk>,
+//!     gone: bool,
+//! }
+//! multipath::impl_has_mpath_device!(MyPath, mdev);
+//!
+//! /// The driver's template: the path's disk, and when it is unusable.
+//! struct MyDriver;
+//!
+//! #[vtable]
+//! impl MpathHeadTemplate for MyDriver {
+//!     type Path = MyPath;
+//!
+//!     fn path_disk(path: &MyPath) -> &BlockDevice {
+//!         path.disk.part0()
+//!     }
+//!
+//!     fn is_disabled(path: &MyPath) -> bool {
+//!         path.gone
+//!     }
+//! }
+//!
+//! // The C template that heads are set up with: the methods the driver
+//! // implements, the library's defaults for the others.
+//! let table = Template::<MyDriver>::table();
+//! assert!(table.is_disabled.is_some());
+//! assert!(table.is_optimized.is_none());
+//! assert!(table.remove_head.is_none());
+//! ```
 
 use crate::{
     device::MpathDevice,

@@ -25,3 +25,15 @@ KMAKE=(make -s -C "$SRC" O="$BUILD" LLVM=-19
 
 
 log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
+
+# The scenarios of scenarios.list as "NAME LIMIT KERNEL-ARGS..." lines;
+# with an argument, only those whose name matches that glob.
+scenario_specs() {
+	local name rest
+	while read -r name rest; do
+		case $name in '' | '#'*) continue ;; esac
+		# shellcheck disable=SC2053 # $1 is a glob on purpose
+		[[ $name == ${1:-*} ]] && echo "$name $rest"
+	done <"$WB/scenarios.list"
+	return 0
+}

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Quality gates on our own files (the build itself runs with CLIPPY=1):
-#   lint.sh rustfmt | checkpatch | spdx | kernel-doc | rustdoc
+#   lint.sh rustfmt | checkpatch | spdx | kernel-doc | rustdoc | sphinx
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO"
@@ -92,8 +92,43 @@ rustdoc)
 	[ "$rc" = 0 ] || exit 1
 	! grep -qiE '^(warning|error)' <<<"$out"
 	;;
+sphinx)
+	# The kernel's `make SPHINXDIRS="block scsi" htmldocs` with Debian's
+	# Sphinx (setup-toolchain.sh), output in $CACHE/build/docs: the two
+	# books that hold our pages (Documentation/block/multipath*.rst with
+	# the kernel-doc of include/linux/multipath.h, and
+	# Documentation/scsi/scsi-multipath.rst).  The kernel's ABI parser
+	# reads all of Documentation/ABI on the way, so our ABI files are
+	# checked too (their rendering is in admin-guide, not built here).
+	# The pristine tree warns elsewhere (graphviz missing, ABI entries
+	# defined twice in sysfs-driver-hid-lenovo-go*): only warnings and
+	# errors that name our files fail.  The output is removed first, as
+	# Sphinx only rereads changed pages and would not repeat a warning.
+	command -v sphinx-build >/dev/null || {
+		echo "sphinx-build not found: run tools/workbench/setup-toolchain.sh"
+		exit 1
+	}
+	start=$(date +%s)
+	docs=$CACHE/build/docs
+	rm -rf "$docs/Documentation/output"
+	mkdir -p "$docs"
+	rc=0
+	out=$(make -s -C "$WORK" O="$docs" SPHINXDIRS="block scsi" htmldocs 2>&1) || rc=$?
+	echo "sphinx: $(($(date +%s) - start)) s" >&2
+	[ "$rc" = 0 ] || { echo "$out"; exit 1; }
+	ours='Documentation/(block/(multipath[-a-z]*|index)\.rst|scsi/(scsi-multipath|index)\.rst'
+	ours+='|ABI/testing/sysfs-block-multipath|ABI/stable/sysfs-nvme)|include/linux/multipath\.h'
+	bad=$(grep -E "$ours" <<<"$out" | grep -iE 'warning|error|critical|severe') || true
+	[ -z "$bad" ] || { echo "$bad"; exit 1; }
+	for page in block/multipath block/multipath-reliability scsi/scsi-multipath; do
+		[ -s "$docs/Documentation/output/$page.html" ] || {
+			echo "$page.html not rendered"
+			exit 1
+		}
+	done
+	;;
 *)
-	echo "lint.sh rustfmt|checkpatch|spdx|kernel-doc|rustdoc" >&2
+	echo "lint.sh rustfmt|checkpatch|spdx|kernel-doc|rustdoc|sphinx" >&2
 	exit 2
 	;;
 esac

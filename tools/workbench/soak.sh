@@ -26,13 +26,12 @@ if [ -z "${SKIP_BUILD:-}" ] && ! bash "$WB/build.sh"; then
 fi
 bash "$WB/initramfs.sh" >/dev/null
 scenarios=()
-for spec in "nvme_stress:null_blk.nr_devices=0" \
-	"scsi_stress:scsi_mod.multipath=on scsi_debug.add_host=3 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=64"; do
-	name=${spec%%:*}
+while read -r name limit args; do
 	slog=$LOGS/soak-$name-$(date +%Y%m%d-%H%M%S).log
 	log "soak $name, $phase s a phase (console log: $slog)"
+	# shellcheck disable=SC2086 # the kernel arguments are words
 	SCENARIO_TIMEOUT=$((DURATION * 2 + 900)) bash "$WB/scenario.sh" "$name" "$slog" \
-		${spec#*:} "mpath.duration=$phase"
+		$args "mpath.duration=$phase" </dev/null
 	scenarios+=(--scenario "$name=$slog" --boot "soak-$name=$?")
-done
+done < <(scenario_specs '*_stress')
 python3 "$WB/report.py" --work "$WORK" "${scenarios[@]}"

@@ -6,6 +6,80 @@
 //! every comparison is a strict `<`, so among equals the path added first
 //! wins; optimized paths are preferred and non-optimized ones are the
 //! fallback; disabled paths and paths in any other state are never chosen.
+//!
+//! # Examples
+//!
+//! ```
+//! use core::cell::Cell;
+//! use kernel::numa::NodeId;
+//! use multipath::{AccessState, IoPolicy, PathInfo, PathSet};
+//!
+//! /// A path as the policies see it.
+//! struct P(AccessState, u32);
+//!
+//! impl PathInfo for P {
+//!     fn is_disabled(&self) -> bool {
+//!         false
+//!     }
+//!     fn access_state(&self) -> AccessState {
+//!         self.0
+//!     }
+//!     fn is_optimized(&self) -> bool {
+//!         self.0 == AccessState::Optimized
+//!     }
+//!     fn numa_node(&self) -> Option<NodeId> {
+//!         None
+//!     }
+//!     fn queue_depth(&self) -> u32 {
+//!         self.1
+//!     }
+//! }
+//!
+//! /// The paths in list order, and one cached path for every node.
+//! struct Set<'a>(&'a [P], Cell<Option<&'a P>>);
+//!
+//! impl<'a> PathSet<'a> for Set<'a> {
+//!     type Path = P;
+//!     type Iter = core::slice::Iter<'a, P>;
+//!
+//!     fn paths(&self) -> Self::Iter {
+//!         self.0.iter()
+//!     }
+//!     fn cached(&self, _node: NodeId) -> Option<&'a P> {
+//!         self.1.get()
+//!     }
+//!     fn set_cached(&self, _node: NodeId, path: &'a P) {
+//!         self.1.set(Some(path));
+//!     }
+//! }
+//!
+//! let paths = [
+//!     P(AccessState::NonOptimized, 0),
+//!     P(AccessState::Optimized, 5),
+//!     P(AccessState::Optimized, 1),
+//!     P(AccessState::Other, 0),
+//! ];
+//! let node = NodeId::new(0).ok_or(EINVAL)?;
+//! let pick = |policy: IoPolicy, set: &Set<'_>| {
+//!     let p = policy.select(set, node);
+//!     p.map(|p| paths.iter().position(|q| core::ptr::eq(p, q)))
+//! };
+//!
+//! // NUMA: the closest optimized path, the first one among equals.
+//! assert_eq!(pick(IoPolicy::Numa, &Set(&paths, Cell::new(None))), Some(Some(1)));
+//! // Queue depth: the optimized path with the fewest requests in flight.
+//! assert_eq!(pick(IoPolicy::QueueDepth, &Set(&paths, Cell::new(None))), Some(Some(2)));
+//! // Round-robin: the optimized paths in turn.
+//! let set = Set(&paths, Cell::new(None));
+//! let (a, b) = (pick(IoPolicy::RoundRobin, &set), pick(IoPolicy::RoundRobin, &set));
+//! assert!(a != b && a.is_some() && b.is_some());
+//! // The non-optimized path is the fallback; a path in another state never
+//! // takes I/O.
+//! let fallback = Set(&paths[..1], Cell::new(None));
+//! assert_eq!(pick(IoPolicy::RoundRobin, &fallback), Some(Some(0)));
+//! assert!(IoPolicy::Numa.select(&Set(&paths[3..], Cell::new(None)), node).is_none());
+//! # Ok::<(), Error>(())
+//! ```
 
 #[cfg(CONFIG_LIBMULTIPATH_BENCH)]
 mod bench;

@@ -55,16 +55,23 @@ struct pr_read_keys {
 /* One page, page aligned, for data the kernel may read or write. */
 static char *buf;
 
-/* An Identify Namespace (CNS 0) of @nsid into @addr. */
-static void identify_ns(struct nvme_passthru_cmd *c, __u32 nsid, void *addr)
-{
-	memset(c, 0, sizeof(*c));
-	c->opcode = 0x06;
-	c->nsid = nsid;
-	c->addr = (__u64)(uintptr_t)addr;
-	c->data_len = 4096;
-	c->cdw10 = 0;
-}
+/* NVMe opcodes: Identify (admin; CNS 0 is a namespace) and Read (I/O). */
+#define NVME_IDENTIFY	0x06
+#define NVME_READ	0x02
+
+/*
+ * Fills @c, an NVMe passthrough command of either size (their fields have
+ * the same names), with opcode @op on namespace @ns and 4 KiB of data at
+ * @address; every other field is 0.
+ */
+#define FILL_CMD(c, op, ns, address)				\
+	do {							\
+		memset(&(c), 0, sizeof(c));			\
+		(c).opcode = (op);				\
+		(c).nsid = (ns);				\
+		(c).addr = (__u64)(uintptr_t)(address);		\
+		(c).data_len = 4096;				\
+	} while (0)
 
 /* One write() of standard input to @fd. */
 static int write_stdin(int fd)
@@ -110,23 +117,19 @@ static int run(int fd, const char *name)
 	if (!strcmp(name, "nvme-id"))
 		return ioctl(fd, NVME_IOCTL_ID);
 	if (!strcmp(name, "nvme-admin-id")) {
-		identify_ns(&cmd, nsid_of(fd), buf);
+		FILL_CMD(cmd, NVME_IDENTIFY, nsid_of(fd), buf);
 		return ioctl(fd, NVME_IOCTL_ADMIN_CMD, &cmd);
 	}
 	if (!strcmp(name, "nvme-admin-badptr"))
 		return ioctl(fd, NVME_IOCTL_ADMIN_CMD, ODD_PTR);
 	if (!strcmp(name, "nvme-admin-baddata")) {
-		identify_ns(&cmd, nsid_of(fd), BAD_PTR);
+		FILL_CMD(cmd, NVME_IDENTIFY, nsid_of(fd), BAD_PTR);
 		return ioctl(fd, NVME_IOCTL_ADMIN_CMD, &cmd);
 	}
 	if (!strcmp(name, "nvme-admin64-badptr"))
 		return ioctl(fd, NVME_IOCTL_ADMIN64_CMD, ODD_PTR);
 	if (!strcmp(name, "nvme-admin64-baddata")) {
-		memset(&cmd64, 0, sizeof(cmd64));
-		cmd64.opcode = 0x06;
-		cmd64.nsid = nsid_of(fd);
-		cmd64.addr = (__u64)(uintptr_t)BAD_PTR;
-		cmd64.data_len = 4096;
+		FILL_CMD(cmd64, NVME_IDENTIFY, nsid_of(fd), BAD_PTR);
 		return ioctl(fd, NVME_IOCTL_ADMIN64_CMD, &cmd64);
 	}
 	if (!strcmp(name, "nvme-io-badptr"))
@@ -135,26 +138,18 @@ static int run(int fd, const char *name)
 		return ioctl(fd, NVME_IOCTL_IO64_CMD, ODD_PTR);
 	if (!strcmp(name, "nvme-io-baddata")) {
 		/* Read of one 4 KiB block at LBA 0 into an unmapped page. */
-		memset(&cmd, 0, sizeof(cmd));
-		cmd.opcode = 0x02;
-		cmd.nsid = nsid_of(fd);
-		cmd.addr = (__u64)(uintptr_t)BAD_PTR;
-		cmd.data_len = 4096;
+		FILL_CMD(cmd, NVME_READ, nsid_of(fd), BAD_PTR);
 		return ioctl(fd, NVME_IOCTL_IO_CMD, &cmd);
 	}
 	if (!strcmp(name, "nvme-io-read")) {
-		memset(&cmd, 0, sizeof(cmd));
-		cmd.opcode = 0x02;
-		cmd.nsid = nsid_of(fd);
-		cmd.addr = (__u64)(uintptr_t)buf;
-		cmd.data_len = 4096;
+		FILL_CMD(cmd, NVME_READ, nsid_of(fd), buf);
 		return ioctl(fd, NVME_IOCTL_IO_CMD, &cmd);
 	}
 	if (!strcmp(name, "nvme-submit-io-badptr"))
 		return ioctl(fd, NVME_IOCTL_SUBMIT_IO, ODD_PTR);
 	if (!strcmp(name, "nvme-submit-io-baddata")) {
 		memset(&uio, 0, sizeof(uio));
-		uio.opcode = 0x02;
+		uio.opcode = NVME_READ;
 		uio.nblocks = 0;
 		uio.addr = (__u64)(uintptr_t)BAD_PTR;
 		return ioctl(fd, NVME_IOCTL_SUBMIT_IO, &uio);
