@@ -68,17 +68,24 @@ use crate::{
     bindings,
     container_of,
     prelude::*,
-    sync::Arc,
+    sync::{
+        Arc,
+        LockClassKey, //
+    },
+    time::Jiffies,
+    types::Opaque,
     workqueue::{
         HasDelayedWork,
         HasWork,
         Queue,
+        RawDelayedWorkItem,
         RawWorkItem,
         Work,
         WorkItem, //
     }, //
 };
 use core::{
+    marker::PhantomData,
     ops::Deref,
     ptr::NonNull, //
 };
@@ -164,17 +171,30 @@ fn work_of<T: HasWork<T, ID>, const ID: u64>(item: &Arc<T>) -> *mut bindings::wo
     unsafe { Work::raw_get(T::raw_get_work(ptr)) }
 }
 
-/// Gives back the reference that queueing `item` took, once the work item
-/// was cancelled before it ran.
+/// Cancels the work item `work` of `item` with `cancel` (a C
+/// `cancel_*_sync` function); if it was queued and did not run, gives back
+/// the reference that queueing `item` took (see `Arc`'s [`RawWorkItem`]
+/// implementation, which leaked it with `Arc::into_raw`).
 ///
 /// # Safety
 ///
-/// `item`'s work item was queued (which leaked one reference to it, see
-/// `Arc`'s [`RawWorkItem`] implementation) and cancelled before it ran.
-unsafe fn put_queued<T>(item: &Arc<T>) {
-    // SAFETY: By the safety requirements the queue owned one reference,
-    // leaked with `Arc::into_raw` of this very pointer.
-    drop(unsafe { Arc::from_raw(Arc::as_ptr(item)) });
+/// `work` is the initialised work item of `item` that queueing it queues,
+/// in the form `cancel` takes, and `cancel` returns whether it took the
+/// work item off its queue before it ran.
+unsafe fn cancel_arc<T, W>(
+    item: &Arc<T>,
+    work: *mut W,
+    cancel: unsafe extern "C" fn(*mut W) -> bool,
+) -> bool {
+    // SAFETY: By the safety requirements `work` is valid and initialised
+    // while `item` is.
+    let cancelled = unsafe { cancel(work) };
+    if cancelled {
+        // SAFETY: The work item was queued and did not run: the queue owned
+        // one reference, leaked with `Arc::into_raw` of this very pointer.
+        drop(unsafe { Arc::from_raw(Arc::as_ptr(item)) });
+    }
+    cancelled
 }
 
 /// Cancels `item`'s work if it is queued and waits for it if it runs (C's
@@ -184,14 +204,8 @@ pub fn cancel_work_sync<T, const ID: u64>(item: &Arc<T>) -> bool
 where
     T: WorkItem<ID, Pointer = Arc<T>> + HasWork<T, ID>,
 {
-    // SAFETY: The work is initialised (`T` is built with it) and valid
-    // while `item` is.
-    let cancelled = unsafe { bindings::cancel_work_sync(work_of(item)) };
-    if cancelled {
-        // SAFETY: The work was queued and did not run.
-        unsafe { put_queued(item) };
-    }
-    cancelled
+    // SAFETY: The work is `item`'s, initialised (`T` is built with it).
+    unsafe { cancel_arc(item, work_of(item), bindings::cancel_work_sync) }
 }
 
 /// As [`cancel_work_sync`], for a delayed work item (C's
@@ -200,20 +214,15 @@ pub fn cancel_delayed_work_sync<T, const ID: u64>(item: &Arc<T>) -> bool
 where
     T: WorkItem<ID, Pointer = Arc<T>> + HasDelayedWork<T, ID>,
 {
-    // SAFETY: By `HasDelayedWork`, the work is the `work` field of a
-    // `delayed_work`, initialised and valid while `item` is.
-    let cancelled = unsafe {
-        bindings::cancel_delayed_work_sync(container_of!(
-            work_of(item),
-            bindings::delayed_work,
-            work
-        ))
-    };
-    if cancelled {
-        // SAFETY: The work was queued and did not run.
-        unsafe { put_queued(item) };
+    // SAFETY: By `HasDelayedWork`, `item`'s work is the `work` field of a
+    // `delayed_work`, initialised.
+    unsafe {
+        cancel_arc(
+            item,
+            container_of!(work_of(item), bindings::delayed_work, work),
+            bindings::cancel_delayed_work_sync,
+        )
     }
-    cancelled
 }
 
 /// Queues a work item on kblockd (C's `kblockd_schedule_work`); fails,
@@ -228,6 +237,171 @@ where
     // the call, and after it only if it queued the work, in which case
     // `__enqueue` keeps the pointer valid until the work runs.
     unsafe { w.__enqueue(|work| bindings::kblockd_schedule_work(work) != 0) }
+}
+
+/// Queues a delayed work item on kblockd to run `delay` jiffies from now,
+/// or moves its timer there if it is already pending (C's
+/// `kblockd_mod_delayed_work_on`, on any CPU).
+///
+/// Returns `Ok` if the work item was idle and is now queued (the queue
+/// keeps `w`), and `Err(w)` if it was already pending: only its delay
+/// changed, and the reference given is handed back.
+#[cfg(CONFIG_BLOCK)]
+pub fn kblockd_mod_delayed<W, const ID: u64>(w: W, delay: Jiffies) -> W::EnqueueOutput
+where
+    W: RawDelayedWorkItem<ID> + Send + 'static,
+{
+    // SAFETY: `kblockd_mod_delayed_work_on` returns false when the work
+    // item was idle and it queued it (the closure then returns true and
+    // `__enqueue` keeps the pointer valid until the work runs), and true
+    // when it was already pending and only its timer moved: the queue
+    // still owns the pointer of the earlier queueing and not this one,
+    // which `__enqueue` gives back. `RawDelayedWorkItem` guarantees the
+    // work is the `work` field of a `delayed_work`; `W` is `Send` and
+    // `'static`.
+    unsafe {
+        w.__enqueue(move |work| {
+            bindings::kblockd_mod_delayed_work_on(
+                bindings::wq_misc_consts_WORK_CPU_UNBOUND as c_int,
+                container_of!(work, bindings::delayed_work, work),
+                delay,
+            ) == 0
+        })
+    }
+}
+
+/// A C `struct work_struct` embedded in an object whose layout C owns (for
+/// example a field of a C struct that a Rust type wraps), run by
+/// [`HasEmbeddedWork::run`] on that object.
+///
+/// Obtained from its owner with [`HasEmbeddedWork::embedded_work`]; `ID`
+/// tells several work items of one owner apart.
+///
+/// # Invariants
+///
+/// `self` is the work item at [`HasEmbeddedWork::WORK_OFFSET`] in a `T`,
+/// initialised by [`HasEmbeddedWork::init_embedded_work`].
+#[repr(transparent)]
+pub struct EmbeddedWork<T: ?Sized, const ID: u64 = 0> {
+    work: Opaque<bindings::work_struct>,
+    _owner: PhantomData<T>,
+}
+
+impl<T: HasEmbeddedWork<ID>, const ID: u64> EmbeddedWork<T, ID> {
+    /// Returns the C work item.
+    pub fn as_raw(&self) -> *mut bindings::work_struct {
+        self.work.get()
+    }
+
+    /// Queues the work item on kblockd (C's `kblockd_schedule_work`);
+    /// returns false if it was already queued (it then runs once).
+    #[cfg(CONFIG_BLOCK)]
+    pub fn kblockd_schedule(&self) -> bool {
+        // SAFETY: By the type invariant the work is initialised; its owner
+        // outlives it while queued (`HasEmbeddedWork`'s contract).
+        unsafe { bindings::kblockd_schedule_work(self.as_raw()) != 0 }
+    }
+
+    /// Queues the work item on `queue`; returns false if it was already
+    /// queued.
+    pub fn enqueue(&self, queue: &Queue) -> bool {
+        let queue: *const Queue = queue;
+        // SAFETY: `Queue` is a transparent wrapper of the C queue, valid
+        // during the call; the work is initialised and its owner outlives
+        // it while queued (`HasEmbeddedWork`'s contract).
+        unsafe {
+            bindings::queue_work_on(
+                bindings::wq_misc_consts_WORK_CPU_UNBOUND as c_int,
+                queue.cast_mut().cast(),
+                self.as_raw(),
+            )
+        }
+    }
+
+    /// Waits for the work item to finish if it is queued or running (C's
+    /// `flush_work`); returns whether it had to wait.
+    pub fn flush(&self) -> bool {
+        // SAFETY: By the type invariant the work is initialised.
+        unsafe { bindings::flush_work(self.as_raw()) }
+    }
+
+    /// Takes the work item off its queue if it is queued, and waits for it
+    /// if it runs (C's `cancel_work_sync`); returns whether it was queued.
+    pub fn cancel_sync(&self) -> bool {
+        // SAFETY: By the type invariant the work is initialised.
+        unsafe { bindings::cancel_work_sync(self.as_raw()) }
+    }
+
+    /// The C work function: runs the owner's [`HasEmbeddedWork::run`].
+    ///
+    /// # Safety
+    ///
+    /// Called by the workqueue code with the work item of a `T` that
+    /// [`HasEmbeddedWork::init_embedded_work`] set up.
+    unsafe extern "C" fn work_fn(work: *mut bindings::work_struct) {
+        // SAFETY: The work is at `WORK_OFFSET` in a `T`, which stays valid
+        // while its work item is queued or running (`HasEmbeddedWork`'s
+        // contract).
+        let owner = unsafe { &*work.byte_sub(T::WORK_OFFSET).cast::<T>() };
+        T::run(owner);
+    }
+}
+
+/// An object with a C `work_struct` at a fixed offset, which runs
+/// [`HasEmbeddedWork::run`] on the object.
+///
+/// This is for work items inside structs whose layout C defines; a Rust
+/// struct uses [`Work`] and [`HasWork`] instead.
+///
+/// # Safety
+///
+/// - [`HasEmbeddedWork::WORK_OFFSET`] is the offset in `Self` of a
+///   `struct work_struct` used by nobody else, which
+///   [`HasEmbeddedWork::init_embedded_work`] initialises before any other
+///   method of [`EmbeddedWork`] is called on it;
+/// - a `Self` stays valid, and may be used as `&Self` from any thread,
+///   while its work item is queued or running: the owner flushes or
+///   cancels it before it goes away.
+pub unsafe trait HasEmbeddedWork<const ID: u64 = 0>: Sync + Sized {
+    /// The offset of the work item in `Self`.
+    const WORK_OFFSET: usize;
+
+    /// The work function, run on the object once per queueing.
+    fn run(&self);
+
+    /// Returns the work item of `self`.
+    fn embedded_work(&self) -> &EmbeddedWork<Self, ID> {
+        let this: *const Self = self;
+        // SAFETY: By the trait's safety requirements there is a work item
+        // at `WORK_OFFSET`, initialised before use, and `EmbeddedWork` is
+        // a transparent wrapper of it.
+        unsafe { &*this.byte_add(Self::WORK_OFFSET).cast() }
+    }
+
+    /// Initialises the work item of the object at `ptr`, to run
+    /// [`HasEmbeddedWork::run`] (C's `INIT_WORK`), with lockdep `name` and
+    /// `key`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` points to memory for a `Self` whose work item nobody uses.
+    unsafe fn init_embedded_work(
+        ptr: *mut Self,
+        name: &'static CStr,
+        key: Pin<&'static LockClassKey>,
+    ) {
+        // SAFETY: By the safety requirements the work item at
+        // `WORK_OFFSET` is valid for writes and unused.
+        unsafe {
+            bindings::init_work_with_key(
+                ptr.byte_add(Self::WORK_OFFSET).cast(),
+                Some(EmbeddedWork::<Self, ID>::work_fn),
+                false,
+                name.as_char_ptr(),
+                key.as_ptr(),
+            )
+        };
+    }
 }
 
 #[cfg(CONFIG_RUST_WORKQUEUE_OWNED_KUNIT_TEST)]
@@ -358,6 +532,94 @@ mod tests {
         assert!(!cancel_delayed_work_sync(&l));
         assert!(alone(l));
         assert!(alone(j));
+        Ok(())
+    }
+
+    #[test]
+    fn kblockd_delayed_is_moved_and_cancelled() -> Result {
+        let l = later()?;
+        // Idle: queued. Pending: only moved, the reference comes back.
+        assert!(kblockd_mod_delayed(l.clone(), 3_600_000).is_ok());
+        assert!(kblockd_mod_delayed(l.clone(), 7_200_000).is_err());
+        assert!(cancel_delayed_work_sync(&l));
+        assert!(!cancel_delayed_work_sync(&l));
+        assert_eq!(l.runs.load(Relaxed), 0);
+        assert!(Arc::into_unique_or_drop(l.clone()).is_none());
+
+        // Pending an hour out, then moved to now: it runs, once.
+        assert!(kblockd_mod_delayed(l.clone(), 3_600_000).is_ok());
+        assert!(kblockd_mod_delayed(l.clone(), 0).is_err());
+        l.done.wait_for_completion();
+        assert!(!cancel_delayed_work_sync(&l));
+        assert_eq!(l.runs.load(Relaxed), 1);
+        assert!(alone(l));
+        Ok(())
+    }
+
+    /// A struct laid out as C would, with a bare `work_struct` in it.
+    #[pin_data]
+    #[repr(C)]
+    struct Host {
+        runs: Atomic<u32>,
+        #[pin]
+        ran: Completion,
+        work: Opaque<bindings::work_struct>,
+    }
+
+    // SAFETY: `runs` and `ran` are thread-safe; `work` is only used
+    // through the workqueue code.
+    unsafe impl Sync for Host {}
+
+    // SAFETY: `work` is a work item only used through this implementation,
+    // initialised right after the `Host` is allocated; each test flushes
+    // or cancels it before freeing the `Host`.
+    unsafe impl HasEmbeddedWork for Host {
+        const WORK_OFFSET: usize = core::mem::offset_of!(Host, work);
+
+        fn run(&self) {
+            self.runs.fetch_add(1, Relaxed);
+            self.ran.complete_all();
+        }
+    }
+
+    fn host() -> Result<Pin<KBox<Host>>> {
+        let host = KBox::pin_init(
+            pin_init!(Host {
+                runs: Atomic::new(0),
+                ran <- Completion::new(),
+                work: Opaque::uninit(),
+            }),
+            GFP_KERNEL,
+        )?;
+        let ptr: *const Host = &*host;
+        // SAFETY: The `Host` was just allocated; nobody uses its work.
+        unsafe {
+            Host::init_embedded_work(ptr.cast_mut(), c"Host::work", crate::static_lock_class!())
+        };
+        Ok(host)
+    }
+
+    #[test]
+    fn embedded_work_runs_on_its_owner() -> Result {
+        let h = host()?;
+        let work = h.embedded_work();
+        assert_eq!(work.as_raw().cast::<u8>(), h.work.get().cast::<u8>());
+        // Nothing queued: nothing to wait for or cancel.
+        assert!(!work.flush());
+        assert!(!work.cancel_sync());
+
+        assert!(work.kblockd_schedule());
+        h.ran.wait_for_completion();
+        work.flush();
+        assert_eq!(h.runs.load(Relaxed), 1);
+
+        let queue = OwnedQueue::new(c"rwq_embedded", WQ_UNBOUND, 1)?;
+        assert!(work.enqueue(&queue));
+        work.flush();
+        assert_eq!(h.runs.load(Relaxed), 2);
+        assert!(!work.cancel_sync());
+        drop(queue);
+        assert_eq!(h.runs.load(Relaxed), 2);
         Ok(())
     }
 

@@ -84,7 +84,6 @@ use crate::{
 use kernel::{
     bindings,
     block::BioList,
-    container_of,
     error::to_result,
     numa::{
         self,
@@ -112,6 +111,10 @@ use kernel::{
         Srcu,
     },
     types::Opaque,
+    workqueue_owned::{
+        EmbeddedWork,
+        HasEmbeddedWork, //
+    },
 };
 
 /// The head's diagnostic counters (NVMe's `diag/` sysfs files).
@@ -216,19 +219,15 @@ impl MpathHead {
                 c"mpath_head.requeue_lock".as_char_ptr(),
                 static_lock_class!().as_ptr(),
             );
-            bindings::init_work_with_key(
-                &raw mut (*ptr).requeue_work,
-                Some(requeue_work),
-                false,
-                c"mpath_head.requeue_work".as_char_ptr(),
-                static_lock_class!().as_ptr(),
+            <Self as HasEmbeddedWork<REQUEUE_WORK>>::init_embedded_work(
+                ptr.cast(),
+                c"mpath_head.requeue_work",
+                static_lock_class!(),
             );
-            bindings::init_work_with_key(
-                &raw mut (*ptr).partition_scan_work,
-                Some(partition_scan_work),
-                false,
-                c"mpath_head.partition_scan_work".as_char_ptr(),
-                static_lock_class!().as_ptr(),
+            <Self as HasEmbeddedWork<PARTITION_SCAN_WORK>>::init_embedded_work(
+                ptr.cast(),
+                c"mpath_head.partition_scan_work",
+                static_lock_class!(),
             );
             bindings::init_work_with_key(
                 &raw mut (*ptr).remove_work.work,
@@ -433,19 +432,25 @@ impl MpathHead {
         unsafe { BioList::from_raw(&raw mut (*self.as_raw()).requeue_list) }.push(bio);
     }
 
+    /// Scans the head disk's partitions from a work item on kblockd.
     pub(crate) fn schedule_partition_scan(&self) {
-        // SAFETY: The work is initialised and only needs the head, which
-        // outlives it (`flush_works` runs before teardown).
-        unsafe { bindings::kblockd_schedule_work(&raw mut (*self.as_raw()).partition_scan_work) };
+        self.partition_scan_work().kblockd_schedule();
     }
 
     /// Waits for the head's work items.
     pub(crate) fn flush_works(&self) {
-        // SAFETY: Both works are initialised.
-        unsafe {
-            bindings::flush_work(&raw mut (*self.as_raw()).partition_scan_work);
-            bindings::flush_work(&raw mut (*self.as_raw()).requeue_work);
-        }
+        self.partition_scan_work().flush();
+        self.requeue_work().flush();
+    }
+
+    /// The work item that resubmits the queued bios (`requeue_work`).
+    fn requeue_work(&self) -> &EmbeddedWork<Self, REQUEUE_WORK> {
+        <Self as HasEmbeddedWork<REQUEUE_WORK>>::embedded_work(self)
+    }
+
+    /// The work item that scans partitions (`partition_scan_work`).
+    fn partition_scan_work(&self) -> &EmbeddedWork<Self, PARTITION_SCAN_WORK> {
+        <Self as HasEmbeddedWork<PARTITION_SCAN_WORK>>::embedded_work(self)
     }
 
     /// Returns the cache of the path last chosen on `node`.
@@ -702,41 +707,39 @@ impl MpathHead {
 
     /// Resubmits every queued bio from a work item on kblockd.
     pub fn kick_requeue(&self) {
-        // SAFETY: The work is initialised and runs `requeue_work`, which
-        // only needs the head, alive until `uninit` cancels the work.
-        unsafe { bindings::kblockd_schedule_work(&raw mut (*self.as_raw()).requeue_work) };
+        self.requeue_work().kblockd_schedule();
     }
 }
 
-/// The work function of `requeue_work`: resubmits every queued bio.
-///
-/// # Safety
-///
-/// Called by the workqueue with the `requeue_work` of a set-up head.
-unsafe extern "C" fn requeue_work(work: *mut bindings::work_struct) {
-    // SAFETY: `work` is the `requeue_work` field of a set-up head.
-    let head =
-        unsafe { MpathHead::from_raw(container_of!(work, bindings::mpath_head, requeue_work)) };
-    for bio in head.take_requeued() {
-        bio.submit();
+/// The head's `requeue_work`, as an [`EmbeddedWork`] `ID`.
+const REQUEUE_WORK: u64 = 0;
+/// The head's `partition_scan_work`, as an [`EmbeddedWork`] `ID`.
+const PARTITION_SCAN_WORK: u64 = 1;
+
+// SAFETY: `MpathHead` is a transparent wrapper of `struct mpath_head`, so
+// the offset is that of its `requeue_work`, which only this implementation
+// uses and `MpathHead::init` initialises before the head is set up. A head
+// stays set up while the work item is queued or running: it is queued
+// through a head, so by someone holding it, and `MpathHead::uninit` flushes
+// it once every reference is gone.
+unsafe impl HasEmbeddedWork<REQUEUE_WORK> for MpathHead {
+    const WORK_OFFSET: usize = core::mem::offset_of!(bindings::mpath_head, requeue_work);
+
+    /// Resubmits every queued bio.
+    fn run(&self) {
+        for bio in self.take_requeued() {
+            bio.submit();
+        }
     }
 }
 
-/// The work function of `partition_scan_work`.
-///
-/// # Safety
-///
-/// Called by the workqueue with the `partition_scan_work` of a set-up head.
-unsafe extern "C" fn partition_scan_work(work: *mut bindings::work_struct) {
-    // SAFETY: `work` is the `partition_scan_work` field of a set-up head.
-    let head = unsafe {
-        MpathHead::from_raw(container_of!(
-            work,
-            bindings::mpath_head,
-            partition_scan_work
-        ))
-    };
-    head.scan_partitions();
+// SAFETY: As for `REQUEUE_WORK`, with `partition_scan_work`.
+unsafe impl HasEmbeddedWork<PARTITION_SCAN_WORK> for MpathHead {
+    const WORK_OFFSET: usize = core::mem::offset_of!(bindings::mpath_head, partition_scan_work);
+
+    fn run(&self) {
+        self.scan_partitions();
+    }
 }
 
 /// A head's paths and per-node cache, seen under one SRCU read guard.

@@ -53,5 +53,5 @@ python3 "$WB/report.py" --work "$WORK" "${gates[@]/#/--gate=}" \
 	--expect-suite libmultipath_iopolicy --expect-suite libmultipath_c_api \
 	--expect-suite rust_kernel_numa --expect-suite rust_doctests_kernel \
 	--expect-suite rust_doctests_multipath \
-	--expect-suite rust_block_bio_disk --expect-suite rust_block_disk_attr --expect-suite rust_workqueue_owned --expect-suite libmultipath_selector --expect-suite rust_sync_srcu_list --expect-suite libmultipath_head --expect-suite libmultipath_io \
+	--expect-suite rust_block_bio_disk --expect-suite rust_block_disk_attr --expect-suite rust_workqueue_owned --expect-suite rust_cdev --expect-suite libmultipath_selector --expect-suite rust_sync_srcu_list --expect-suite libmultipath_head --expect-suite libmultipath_io \
 	--expect-suite libmultipath_c_io
