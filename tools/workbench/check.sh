@@ -52,6 +52,7 @@ for spec in "sample_scsi:scsi_debug.add_host=2 scsi_debug.vpd_use_hostno=0 scsi_
 	"scsi_hostile:scsi_mod.multipath=on scsi_debug.add_host=3 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=64" \
 	"sample_hostile:scsi_debug.add_host=2 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=64" \
 	"nvme_stress:null_blk.nr_devices=0" \
+	"scsi_mpath_io:scsi_mod.multipath=on scsi_debug.add_host=3 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=64" \
 	"scsi_stress:scsi_mod.multipath=on scsi_debug.add_host=3 scsi_debug.vpd_use_hostno=0 scsi_debug.dev_size_mb=64"; do
 	name=${spec%%:*}
 	slog=$LOGS/scenario-$name-$(date +%Y%m%d-%H%M%S).log
