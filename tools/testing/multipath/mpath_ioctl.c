@@ -6,6 +6,9 @@
  *   mpath_ioctl DEV CASE EXPECTED
  *   mpath_ioctl FILE write EXPECTED
  *
+ * CASE pr-register, pr-read-keys and nowait-read are valid calls (a key
+ * registration, reading up to 8 keys, a direct RWF_NOWAIT read of 4 KiB).
+ *
  * The second form writes what it reads on standard input (up to 64 KiB)
  * to FILE, a sysfs attribute, in one write() call, as a store sees it:
  * embedded NULs, more than a page, no newline.
@@ -23,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/uio.h>
 #include <linux/fs.h>
 #include <linux/hdreg.h>
 #include <linux/nvme_ioctl.h>
@@ -101,7 +105,9 @@ static int run(int fd, const char *name)
 	struct nvme_passthru_cmd cmd;
 	struct nvme_passthru_cmd64 cmd64;
 	struct nvme_user_io uio;
+	struct pr_registration reg;
 	struct pr_read_keys rk;
+	struct iovec iov;
 	struct sg_io_hdr sg;
 	unsigned char cdb[6] = { 0x12, 0, 0, 0, 96, 0 };	/* INQUIRY */
 
@@ -170,6 +176,25 @@ static int run(int fd, const char *name)
 		rk.num_keys = PR_KEYS_MAX + 1;
 		rk.keys_ptr = (__u64)(uintptr_t)buf;
 		return ioctl(fd, IOC_PR_READ_KEYS, &rk);
+	}
+	if (!strcmp(name, "pr-register")) {
+		memset(&reg, 0, sizeof(reg));
+		reg.new_key = 0x1234;
+		return ioctl(fd, IOC_PR_REGISTER, &reg);
+	}
+	if (!strcmp(name, "pr-read-keys")) {
+		memset(&rk, 0, sizeof(rk));
+		rk.num_keys = 8;
+		rk.keys_ptr = (__u64)(uintptr_t)buf;
+		return ioctl(fd, IOC_PR_READ_KEYS, &rk);
+	}
+	if (!strcmp(name, "nowait-read")) {
+		/* One direct 4 KiB read with RWF_NOWAIT (FMODE_NOWAIT). */
+		iov.iov_base = buf;
+		iov.iov_len = 4096;
+		if (fcntl(fd, F_SETFL, O_DIRECT) < 0)
+			return -1;
+		return preadv2(fd, &iov, 1, 0, RWF_NOWAIT);
 	}
 	if (!strcmp(name, "sgio-badptr"))
 		return ioctl(fd, SG_IO, ODD_PTR);
