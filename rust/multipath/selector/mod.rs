@@ -45,6 +45,10 @@
 //!     fn paths(&self) -> Self::Iter {
 //!         self.0.iter()
 //!     }
+//!     fn paths_after(&self, path: &'a P) -> Option<Self::Iter> {
+//!         let at = self.0.iter().position(|p| core::ptr::eq(p, path))?;
+//!         Some(self.0[at + 1..].iter())
+//!     }
 //!     fn cached(&self, _node: NodeId) -> Option<&'a P> {
 //!         self.1.get()
 //!     }
