@@ -101,8 +101,10 @@ passthrough_io_seen() {
 	[ $(($(ios_of "$P1") + $(ios_of "$P2"))) -gt "$pt0" ]
 }
 pt0=$(($(ios_of "$P1") + $(ios_of "$P2")))
+# fio stops at the first -EINVAL, soon after the paths are gone; its
+# runtime only has to outlast the disconnect on a slow, loaded host.
 fio --name=nopath --filename="$NG" --ioengine=io_uring_cmd --cmd_type=nvme \
-	--rw=randread --bs=4k --size=8m --time_based --runtime=20 --rate_iops=200 \
+	--rw=randread --bs=4k --size=8m --time_based --runtime=120 --rate_iops=200 \
 	--eta=never >/tmp/nopath-uring.log 2>&1 &
 fio_pid=$!
 for _ in $(seq 100); do
