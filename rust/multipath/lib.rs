@@ -20,6 +20,9 @@ pub mod c_api;
 pub mod chr;
 pub mod device;
 pub mod disk;
+#[cfg(CONFIG_LIBMULTIPATH_DOCTESTS)]
+#[doc(hidden)]
+pub mod doc_support;
 pub mod head;
 pub mod head_ref;
 #[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]

@@ -5,39 +5,9 @@
 //! # Examples
 //!
 //! ```
-//! # use kernel::{
-//! #     block::{bio_disk::GenDisk, mem_disk::{self, MemDisk, Store}, BlockDevice},
-//! #     sync::Arc,
-//! # };
-//! # use multipath::{
-//! #     AccessState, HasMpathDevice, IoPolicy, MpathDevice, MpathHeadTemplate, OwnedHead,
-//! # };
-//! # struct MyPath {
-//! #     mdev: MpathDevice,
-//! #     disk: GenDisk<MemDisk>,
-//! # }
-//! # multipath::impl_has_mpath_device!(MyPath, mdev);
-//! # struct MyDriver;
-//! # #[vtable]
-//! # impl MpathHeadTemplate for MyDriver {
-//! #     type Path = MyPath;
-//! #     fn path_disk(path: &MyPath) -> &BlockDevice {
-//! #         path.disk.part0()
-//! #     }
-//! # }
-//! # let store = Store::new(64)?;
-//! # let head = OwnedHead::<MyDriver>::new(IoPolicy::Numa)?;
-//! # head.alloc_disk(None, kernel::bindings::NUMA_NO_NODE, c"mpdoc_path")?;
-//! # head.set_capacity(64)?;
-//! # let mut paths = KVec::new();
-//! # for i in 0..2 {
-//! #     let disk = mem_disk::build_on(fmt!("mpdoc_pathp{i}"), store.clone(), None)?;
-//! #     let path = Arc::new(MyPath { mdev: MpathDevice::new(), disk }, GFP_KERNEL)?;
-//! #     head.add_path(path.clone(), None)?;
-//! #     path.mpath_device().set_access_state(AccessState::Optimized);
-//! #     head.set_live(path.mpath_device())?;
-//! #     paths.push(path, GFP_KERNEL)?;
-//! # }
+//! # use multipath::AccessState;
+//! # let (head, paths) =
+//! #     multipath::doc_support::two_path_head(c"mpdoc_path", multipath::IoPolicy::Numa)?;
 //! use multipath::{PathInfo, PathSet};
 //!
 //! // What the policies see of a head's paths, under its SRCU.
