@@ -47,15 +47,16 @@ def kernel_reports(path):
 
 
 def scenario_checks(path, name):
-    """Return the CHECK results of a scenario log and whether it ended.
+    """Return the CHECK results of a scenario log and its script's exit
+    status (None when the scenario did not end).
 
     STRESS lines (the figures of a stress phase) are printed as they are.
     """
-    checks, ended = [], False
+    checks, rc = [], None
     try:
         f = open(path, errors="replace")
     except OSError:
-        return checks, ended
+        return checks, rc
     with f:
         for line in f:
             text = TIMESTAMP.sub("", line.strip())
@@ -64,9 +65,11 @@ def scenario_checks(path, name):
                 checks.append((m.group(1), m.group(2) == "PASS"))
             elif text.startswith("STRESS "):
                 print("  " + text)
-            elif re.match(r"SCENARIO-END %s rc=" % re.escape(name), text):
-                ended = True
-    return checks, ended
+            else:
+                m = re.match(r"SCENARIO-END %s rc=(\d+)" % re.escape(name), text)
+                if m:
+                    rc = int(m.group(1))
+    return checks, rc
 
 
 def ktap_cases(work, path):
@@ -146,13 +149,15 @@ def main():
 
     for spec in args.scenario:
         name, _, log = spec.partition("=")
-        checks, ended = scenario_checks(log, name)
+        checks, rc = scenario_checks(log, name)
         for check, ok in checks:
             record("scenario %s.%s" % (name, check), ok)
         print("%-40s %d passed, %d failed" % ("scenario " + name,
               sum(ok for _, ok in checks), sum(not ok for _, ok in checks)))
-        if not ended:
+        if rc is None:
             record("scenario " + name, False, "did not finish (hang or crash)")
+        elif rc != 0:
+            record("scenario " + name, False, "its script exited with status %d" % rc)
         for report in kernel_reports(log):
             record("kernel report in " + os.path.basename(log), False, report)
 

@@ -3,14 +3,20 @@
 #
 # Boot the test kernel with the scenario initramfs and run one scenario.
 #
-#   scenario.sh NAME LOG [extra kernel arguments...]
+#   scenario.sh NAME LOG [smp=N] [extra kernel arguments...]
 #
+# smp=N (first, as in scenarios.list) boots the guest with N CPUs.
 # The console log is kept in LOG. Exits with QEMU's status (124: timeout).
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
 
 name=$1 out=$2
 shift 2
+if [[ "${1:-}" =~ ^smp=([0-9]+)$ ]]; then
+	export QEMU_SMP=${BASH_REMATCH[1]}
+	shift
+	set -- "mpath.cpus=$QEMU_SMP" "$@"
+fi
 INITRD=${INITRD:-$CACHE/initramfs/initramfs.cpio.gz}
 export INITRD
 bash "$WB/boot.sh" "$out" "${SCENARIO_TIMEOUT:-600}" \

@@ -15,6 +15,16 @@ check() {
 	fi
 }
 
+# Guest time since boot, to report how long a scenario took.
+uptime_s() {
+	cut -d. -f1 /proc/uptime
+}
+T0=$(uptime_s)
+
+scenario_time() {
+	echo "scenario ran $(($(uptime_s) - T0)) s in the guest (uptime $(uptime_s) s)"
+}
+
 # running PID: the process is alive.
 running() {
 	kill -0 "$1" 2>/dev/null
