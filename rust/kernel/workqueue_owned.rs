@@ -11,7 +11,10 @@
 //!   in an [`Arc`]: a work item that was queued and did not run gives back
 //!   the reference its queueing took;
 //! - [`kblockd_enqueue`], queueing on the block layer's kblockd (C's
-//!   `kblockd_schedule_work`), whose workers run with I/O priority.
+//!   `kblockd_schedule_work`), whose workers run with I/O priority;
+//! - [`EmbeddedWork`] and [`EmbeddedDelayedWork`], work items embedded in
+//!   a struct whose layout C owns, that get back to their owner by a fixed
+//!   offset.
 //!
 //! C header: [`include/linux/workqueue.h`](srctree/include/linux/workqueue.h)
 //!
@@ -404,6 +407,182 @@ pub unsafe trait HasEmbeddedWork<const ID: u64 = 0>: Sync + Sized {
     }
 }
 
+/// A C `struct delayed_work` embedded in an object whose layout C owns, run
+/// by [`HasEmbeddedDelayedWork::run`] on that object once its timer fired.
+///
+/// The delayed counterpart of [`EmbeddedWork`]; obtained from its owner
+/// with [`HasEmbeddedDelayedWork::embedded_delayed_work`].
+///
+/// # Invariants
+///
+/// `self` is the delayed work item at
+/// [`HasEmbeddedDelayedWork::DELAYED_WORK_OFFSET`] in a `T`, initialised by
+/// [`HasEmbeddedDelayedWork::init_embedded_delayed_work`].
+#[repr(transparent)]
+pub struct EmbeddedDelayedWork<T: ?Sized, const ID: u64 = 0> {
+    dwork: Opaque<bindings::delayed_work>,
+    _owner: PhantomData<T>,
+}
+
+impl<T: HasEmbeddedDelayedWork<ID>, const ID: u64> EmbeddedDelayedWork<T, ID> {
+    /// Returns the C delayed work item.
+    pub fn as_raw(&self) -> *mut bindings::delayed_work {
+        self.dwork.get()
+    }
+
+    /// Queues the work item on `queue` to run `delay` jiffies from now (C's
+    /// `queue_delayed_work`); returns false, changing nothing, if it was
+    /// already pending.
+    pub fn enqueue(&self, queue: &Queue, delay: Jiffies) -> bool {
+        let queue: *const Queue = queue;
+        // SAFETY: `Queue` is a transparent wrapper of the C queue, valid
+        // during the call; by the type invariant the work is initialised,
+        // and its owner outlives it while pending (the trait's contract).
+        unsafe {
+            bindings::queue_delayed_work_on(
+                bindings::wq_misc_consts_WORK_CPU_UNBOUND as c_int,
+                queue.cast_mut().cast(),
+                self.as_raw(),
+                delay,
+            )
+        }
+    }
+
+    /// Queues the work item on kblockd to run `delay` jiffies from now, or
+    /// moves its timer there if it is pending (C's
+    /// `kblockd_mod_delayed_work_on`); returns whether it was pending.
+    #[cfg(CONFIG_BLOCK)]
+    pub fn kblockd_mod(&self, delay: Jiffies) -> bool {
+        // SAFETY: As in `enqueue`.
+        unsafe {
+            bindings::kblockd_mod_delayed_work_on(
+                bindings::wq_misc_consts_WORK_CPU_UNBOUND as c_int,
+                self.as_raw(),
+                delay,
+            ) != 0
+        }
+    }
+
+    /// Takes the work item off its timer or queue if it is pending, without
+    /// waiting for it if it runs (C's `cancel_delayed_work`); returns
+    /// whether it was pending.
+    pub fn cancel(&self) -> bool {
+        // SAFETY: By the type invariant the work is initialised.
+        unsafe { bindings::cancel_delayed_work(self.as_raw()) }
+    }
+
+    /// As [`EmbeddedDelayedWork::cancel`], and waits for the work item if
+    /// it runs (C's `cancel_delayed_work_sync`). Not from the work item
+    /// itself.
+    pub fn cancel_sync(&self) -> bool {
+        // SAFETY: By the type invariant the work is initialised.
+        unsafe { bindings::cancel_delayed_work_sync(self.as_raw()) }
+    }
+
+    /// Runs the work item now if its timer is pending, and waits for it if
+    /// it is queued or running (C's `flush_delayed_work`); returns whether
+    /// it had to wait.
+    pub fn flush(&self) -> bool {
+        // SAFETY: By the type invariant the work is initialised.
+        unsafe { bindings::flush_delayed_work(self.as_raw()) }
+    }
+
+    /// The C work function: runs the owner's [`HasEmbeddedDelayedWork::run`].
+    ///
+    /// # Safety
+    ///
+    /// Called by the workqueue code with the `work` of the delayed work item
+    /// of a `T` that [`HasEmbeddedDelayedWork::init_embedded_delayed_work`]
+    /// set up.
+    unsafe extern "C" fn work_fn(work: *mut bindings::work_struct) {
+        // SAFETY: `work` is the `work` field of the `delayed_work` at
+        // `DELAYED_WORK_OFFSET` in a `T`, which is valid when its work item
+        // starts to run (the trait's contract).
+        let owner = unsafe {
+            let dwork = container_of!(work, bindings::delayed_work, work);
+            NonNull::new_unchecked(dwork.byte_sub(T::DELAYED_WORK_OFFSET).cast::<T>())
+        };
+        T::run(owner);
+    }
+}
+
+/// An object with a C `delayed_work` at a fixed offset, which runs
+/// [`HasEmbeddedDelayedWork::run`] on the object when its timer fired.
+///
+/// # Safety
+///
+/// - [`HasEmbeddedDelayedWork::DELAYED_WORK_OFFSET`] is the offset in
+///   `Self` of a `struct delayed_work` used by nobody else, which
+///   [`HasEmbeddedDelayedWork::init_embedded_delayed_work`] initialises
+///   before any method of [`EmbeddedDelayedWork`] is called on it;
+/// - a `Self` stays valid, and may be used as `&Self` from any thread,
+///   while its work item is pending and until [`HasEmbeddedDelayedWork::run`]
+///   starts: the owner cancels it (with
+///   [`EmbeddedDelayedWork::cancel_sync`] or after
+///   [`EmbeddedDelayedWork::cancel`] returned true) before it goes away,
+///   unless `run` itself ends the owner's life.
+pub unsafe trait HasEmbeddedDelayedWork<const ID: u64 = 0>: Sync + Sized {
+    /// The offset of the delayed work item in `Self`.
+    const DELAYED_WORK_OFFSET: usize;
+
+    /// The work function, run once per queueing on the object at `this`.
+    ///
+    /// `this` is valid when `run` starts. Unlike [`HasEmbeddedWork::run`],
+    /// `run` may end the owner's life (a driver callback that frees the
+    /// object, say): it gets a pointer, not a reference that would have to
+    /// stay valid until it returns, and must not use `this` afterwards.
+    fn run(this: NonNull<Self>);
+
+    /// Returns the delayed work item of `self`.
+    fn embedded_delayed_work(&self) -> &EmbeddedDelayedWork<Self, ID> {
+        let this: *const Self = self;
+        // SAFETY: By the trait's safety requirements there is a delayed work
+        // item at `DELAYED_WORK_OFFSET`, initialised before use, and
+        // `EmbeddedDelayedWork` is a transparent wrapper of it.
+        unsafe { &*this.byte_add(Self::DELAYED_WORK_OFFSET).cast() }
+    }
+
+    /// Initialises the delayed work item of the object at `ptr`, to run
+    /// [`HasEmbeddedDelayedWork::run`] (C's `INIT_DELAYED_WORK`): lockdep
+    /// `name` and `key` for the work, `timer_name` and `timer_key` for its
+    /// timer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` points to memory for a `Self` whose delayed work item nobody
+    /// uses.
+    unsafe fn init_embedded_delayed_work(
+        ptr: *mut Self,
+        name: &'static CStr,
+        key: Pin<&'static LockClassKey>,
+        timer_name: &'static CStr,
+        timer_key: Pin<&'static LockClassKey>,
+    ) {
+        // SAFETY: By the safety requirements the field is inside `*ptr`.
+        let dwork: *mut bindings::delayed_work =
+            unsafe { ptr.byte_add(Self::DELAYED_WORK_OFFSET).cast() };
+        // SAFETY: By the safety requirements the delayed work item is valid
+        // for writes and unused. The timer is only armed by the workqueue
+        // code, which wants it irqsafe and run by `delayed_work_timer_fn`.
+        unsafe {
+            bindings::init_work_with_key(
+                &raw mut (*dwork).work,
+                Some(EmbeddedDelayedWork::<Self, ID>::work_fn),
+                false,
+                name.as_char_ptr(),
+                key.as_ptr(),
+            );
+            bindings::timer_init_key(
+                &raw mut (*dwork).timer,
+                Some(bindings::delayed_work_timer_fn),
+                bindings::TIMER_IRQSAFE,
+                timer_name.as_char_ptr(),
+                timer_key.as_ptr(),
+            );
+        }
+    }
+}
+
 #[cfg(CONFIG_RUST_WORKQUEUE_OWNED_KUNIT_TEST)]
 #[macros::kunit_tests(rust_workqueue_owned)]
 mod tests {
@@ -417,6 +596,7 @@ mod tests {
             Completion,
         },
         workqueue::{
+            self,
             impl_has_delayed_work,
             impl_has_work,
             new_delayed_work,
@@ -620,6 +800,105 @@ mod tests {
         assert!(!work.cancel_sync());
         drop(queue);
         assert_eq!(h.runs.load(Relaxed), 2);
+        Ok(())
+    }
+
+    /// As [`Host`], with a bare `delayed_work`.
+    #[pin_data]
+    #[repr(C)]
+    struct DelayedHost {
+        runs: Atomic<u32>,
+        dwork: Opaque<bindings::delayed_work>,
+    }
+
+    // SAFETY: `runs` is thread-safe; `dwork` is only used
+    // through the workqueue code.
+    unsafe impl Sync for DelayedHost {}
+
+    // SAFETY: `dwork` is a delayed work item only used through this
+    // implementation, initialised right after the `DelayedHost` is
+    // allocated; each test cancels or flushes it before freeing the host,
+    // and `run` does not end the host's life.
+    unsafe impl HasEmbeddedDelayedWork for DelayedHost {
+        const DELAYED_WORK_OFFSET: usize = core::mem::offset_of!(DelayedHost, dwork);
+
+        fn run(this: NonNull<Self>) {
+            // SAFETY: The host outlives its work item (see above).
+            let this = unsafe { this.as_ref() };
+            this.runs.fetch_add(1, Relaxed);
+        }
+    }
+
+    fn delayed_host() -> Result<Pin<KBox<DelayedHost>>> {
+        let host = KBox::pin_init(
+            pin_init!(DelayedHost {
+                runs: Atomic::new(0),
+                dwork: Opaque::uninit(),
+            }),
+            GFP_KERNEL,
+        )?;
+        let ptr: *const DelayedHost = &*host;
+        // SAFETY: The host was just allocated; nobody uses its work.
+        unsafe {
+            DelayedHost::init_embedded_delayed_work(
+                ptr.cast_mut(),
+                c"DelayedHost::dwork",
+                crate::static_lock_class!(),
+                c"DelayedHost::dwork.timer",
+                crate::static_lock_class!(),
+            )
+        };
+        Ok(host)
+    }
+
+    #[test]
+    fn embedded_delayed_work_runs_on_its_owner() -> Result {
+        let h = delayed_host()?;
+        let work = h.embedded_delayed_work();
+        assert_eq!(work.as_raw().cast::<u8>(), h.dwork.get().cast::<u8>());
+        // Nothing pending: nothing to cancel or wait for.
+        assert!(!work.cancel());
+        assert!(!work.cancel_sync());
+        assert!(!work.flush());
+
+        // An hour out: pending, queued once only, cancelled, never run.
+        let queue = OwnedQueue::new(c"rwq_edelayed", WQ_UNBOUND, 1)?;
+        assert!(work.enqueue(&queue, 3_600_000));
+        assert!(!work.enqueue(&queue, 0));
+        assert!(work.cancel_sync());
+        assert!(!work.cancel());
+        assert_eq!(h.runs.load(Relaxed), 0);
+
+        // Without `_sync`, too.
+        assert!(work.enqueue(workqueue::system(), 3_600_000));
+        assert!(work.cancel());
+        assert!(!work.cancel_sync());
+        assert_eq!(h.runs.load(Relaxed), 0);
+
+        // A flush runs a pending timer's work now.
+        assert!(work.enqueue(&queue, 3_600_000));
+        assert!(work.flush());
+        assert_eq!(h.runs.load(Relaxed), 1);
+
+        // kblockd: pending an hour out, then moved to now: it runs once.
+        assert!(!work.kblockd_mod(3_600_000));
+        assert!(work.kblockd_mod(0));
+        work.flush();
+        assert_eq!(h.runs.load(Relaxed), 2);
+        assert!(!work.cancel_sync());
+
+        // A short delay: the timer fires by itself. The queue is only
+        // dropped once the work ran (draining waits for no timer).
+        assert!(work.enqueue(&queue, 1));
+        for _ in 0..1000 {
+            if h.runs.load(Relaxed) == 3 {
+                break;
+            }
+            crate::time::delay::fsleep(crate::time::Delta::from_millis(10));
+        }
+        assert!(!work.cancel_sync());
+        assert_eq!(h.runs.load(Relaxed), 3);
+        drop(queue);
         Ok(())
     }
 

@@ -23,6 +23,7 @@
 //! ```
 
 use crate::{
+    fields::DeviceFields,
     head::MpathHead,
     path::{
         AccessState,
@@ -42,7 +43,6 @@ use kernel::{
             SrcuListLinks, //
         },
     },
-    types::Opaque,
 };
 
 /// One path to a head's shared device.
@@ -52,7 +52,7 @@ use kernel::{
 /// `self.0` is a valid `struct mpath_device`; while it is on a head, its
 /// `mpath_head` points to that live head.
 #[repr(transparent)]
-pub struct MpathDevice(Opaque<bindings::mpath_device>);
+pub struct MpathDevice(DeviceFields);
 
 // SAFETY: The fields read concurrently are read atomically; the others are
 // written only under the head's lock before the path is published.
@@ -70,7 +70,7 @@ impl MpathDevice {
     /// Creates a path on no head, to embed in a driver's path object.
     pub const fn new() -> Self {
         // Zero is a path on no head: `mpath_head` NULL.
-        Self(Opaque::zeroed())
+        Self(DeviceFields::zeroed())
     }
 
     /// Sets the access state, as the driver learns it (C drivers write the
@@ -81,9 +81,7 @@ impl MpathDevice {
             AccessState::NonOptimized => bindings::mpath_access_state_MPATH_STATE_NONOPTIMIZED,
             AccessState::Other => bindings::mpath_access_state_MPATH_STATE_OTHER,
         };
-        // SAFETY: The field is valid, aligned and only accessed atomically.
-        unsafe { Atomic::<u32>::from_ptr(&raw mut (*self.as_raw()).access_state) }
-            .store(raw, Relaxed);
+        self.0.access_state().store(raw, Relaxed);
     }
 
     /// Borrows the C path at `ptr`.
@@ -97,9 +95,7 @@ impl MpathDevice {
     }
 
     fn flags(&self) -> &Atomic<usize> {
-        // SAFETY: `flags` is valid and aligned, and only changed with atomic
-        // bit operations, by C and Rust alike.
-        unsafe { Atomic::<usize>::from_ptr(&raw mut (*self.as_raw()).flags) }
+        self.0.flags()
     }
 
     /// Sets `MPATH_DEVICE_*` bit `bit`; returns whether it was set before.
@@ -114,32 +110,22 @@ impl MpathDevice {
 
     /// Returns the raw C struct.
     pub fn as_raw(&self) -> *mut bindings::mpath_device {
-        self.0.get()
+        self.0.as_raw()
+    }
+
+    /// Returns the typed view of the path's C fields.
+    pub fn fields(&self) -> &DeviceFields {
+        &self.0
     }
 
     /// Returns the head the path was added to, if any.
     pub fn head(&self) -> Option<&MpathHead> {
-        // SAFETY: The field is written by `add_device` before the path is
-        // published and cleared only after it is unreachable.
-        let head = unsafe { (*self.as_raw()).mpath_head };
-        if head.is_null() {
-            return None;
-        }
-        // SAFETY: By the type invariant, a path on a head points to it, and
-        // the head outlives its paths.
-        Some(unsafe { MpathHead::from_raw(head) })
+        self.0.mpath_head()
     }
 
     /// Returns the whole-disk block device of the path's own disk.
     pub fn bdev(&self) -> Option<&kernel::block::BlockDevice> {
-        // SAFETY: `disk` is written before the path is published and
-        // outlives it (see `MpathHead::add_device`).
-        let disk = unsafe { (*self.as_raw()).disk };
-        if disk.is_null() {
-            return None;
-        }
-        // SAFETY: A valid disk's `part0` lives as long as the disk.
-        Some(unsafe { kernel::block::BlockDevice::from_raw((*disk).part0) })
+        self.0.bdev()
     }
 
     fn template(&self) -> Option<&bindings::mpath_head_template> {
@@ -148,24 +134,20 @@ impl MpathDevice {
 
     /// Returns the raw `access_state`, as the driver last wrote it.
     fn raw_state(&self) -> u32 {
-        // SAFETY: The field is valid and aligned; the driver writes it with
-        // `WRITE_ONCE`, so reading it atomically is right.
-        unsafe { Atomic::<u32>::from_ptr(&raw mut (*self.as_raw()).access_state) }.load(Relaxed)
+        self.0.access_state().load(Relaxed)
     }
 }
 
 // SAFETY: `links` and `from_links` go between a path and its `siblings`.
 unsafe impl SrcuListItem for MpathDevice {
     fn links(item: &Self) -> &SrcuListLinks {
-        // SAFETY: `siblings` is a `list_head` inside the path, and
-        // `SrcuListLinks` is a transparent wrapper of one.
-        unsafe { &*(&raw mut (*item.as_raw()).siblings).cast::<SrcuListLinks>() }
+        item.0.siblings()
     }
 
     unsafe fn from_links(links: *mut bindings::list_head) -> *const Self {
         // SAFETY: By the safety requirements `links` is the `siblings` of a
-        // valid path.
-        unsafe { kernel::container_of!(links, bindings::mpath_device, siblings) }.cast()
+        // valid path; `MpathDevice` is a transparent wrapper of it.
+        unsafe { DeviceFields::from_siblings(links) }.cast()
     }
 }
 
@@ -195,19 +177,12 @@ impl PathInfo for MpathDevice {
     }
 
     fn numa_node(&self) -> Option<NodeId> {
-        // SAFETY: Written before the path is published, then constant.
-        NodeId::new(unsafe { (*self.as_raw()).numa_node })
+        self.0.numa_node()
     }
 
     fn queue_depth(&self) -> u32 {
-        // SAFETY: Written before the path is published, then constant.
-        let counter = unsafe { (*self.as_raw()).nr_active };
-        if counter.is_null() {
-            return 0;
-        }
-        // SAFETY: The driver's counter outlives the path and is only
-        // accessed atomically.
-        let depth = unsafe { Atomic::<i32>::from_ptr(&raw mut (*counter).counter) }.load(Relaxed);
-        depth.max(0) as u32
+        self.0
+            .nr_active()
+            .map_or(0, |depth| depth.load(Relaxed).max(0) as u32)
     }
 }

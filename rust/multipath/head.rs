@@ -48,13 +48,16 @@
 
 use crate::{
     device::MpathDevice,
+    fields::HeadFields,
     path::PathSet,
     IoPolicy, //
 };
 use kernel::{
     bindings,
-    block::BioList,
-    error::to_result,
+    block::{
+        BioList,
+        BlockDevice, //
+    },
     numa::{
         self,
         NodeId, //
@@ -80,9 +83,9 @@ use kernel::{
         srcu_ptr::SrcuPtr,
         Srcu,
     },
-    types::Opaque,
     workqueue_owned::{
         EmbeddedWork,
+        HasEmbeddedDelayedWork,
         HasEmbeddedWork, //
     },
 };
@@ -123,7 +126,7 @@ impl DiagCounter {
 /// `current_path` entry is NULL or a path on the list (or removed less than
 /// a grace period ago), and every path on `dev_list` points back to it.
 #[repr(transparent)]
-pub struct MpathHead(Opaque<bindings::mpath_head>);
+pub struct MpathHead(HeadFields);
 
 // SAFETY: Every field is either immutable after `init` or accessed under
 // the head's locks, SRCU or atomically.
@@ -145,7 +148,12 @@ impl MpathHead {
 
     /// Returns the raw C struct.
     pub fn as_raw(&self) -> *mut bindings::mpath_head {
-        self.0.get()
+        self.0.as_raw()
+    }
+
+    /// Returns the typed view of the head's C fields.
+    pub fn fields(&self) -> &HeadFields {
+        &self.0
     }
 
     /// Sets up the head at `ptr` (C's `mpath_head_init`).
@@ -163,32 +171,11 @@ impl MpathHead {
             return Err(EINVAL);
         }
         Self::check_template(mpdt)?;
-        // SAFETY: `ptr` is valid for writes; zero is a valid start for
-        // every field, and each is initialised below.
-        unsafe { core::ptr::write_bytes(ptr, 0, 1) };
-        // SAFETY: The fields are valid memory that nobody else uses yet.
+        // SAFETY: `ptr` is valid for writes and unused, by the safety
+        // requirements, as are `mpdt` and `iopolicy`.
+        unsafe { HeadFields::init(ptr, mpdt, iopolicy)? };
+        // SAFETY: The work items are valid memory that nobody uses yet.
         unsafe {
-            to_result(bindings::init_srcu_struct_with_key(
-                &raw mut (*ptr).srcu,
-                c"mpath_head.srcu".as_char_ptr(),
-                static_lock_class!().as_ptr(),
-            ))?;
-            bindings::INIT_LIST_HEAD(&raw mut (*ptr).dev_list);
-            bindings::__mutex_init(
-                &raw mut (*ptr).lock,
-                c"mpath_head.lock".as_char_ptr(),
-                static_lock_class!().as_ptr(),
-            );
-            bindings::__mutex_init(
-                &raw mut (*ptr).disk_lock,
-                c"mpath_head.disk_lock".as_char_ptr(),
-                static_lock_class!().as_ptr(),
-            );
-            bindings::__spin_lock_init(
-                &raw mut (*ptr).requeue_lock,
-                c"mpath_head.requeue_lock".as_char_ptr(),
-                static_lock_class!().as_ptr(),
-            );
             <Self as HasEmbeddedWork<REQUEUE_WORK>>::init_embedded_work(
                 ptr.cast(),
                 c"mpath_head.requeue_work",
@@ -199,26 +186,13 @@ impl MpathHead {
                 c"mpath_head.partition_scan_work",
                 static_lock_class!(),
             );
-            bindings::init_work_with_key(
-                &raw mut (*ptr).remove_work.work,
-                Some(crate::removal::remove_work),
-                false,
-                c"mpath_head.remove_work".as_char_ptr(),
-                static_lock_class!().as_ptr(),
+            <Self as HasEmbeddedDelayedWork>::init_embedded_delayed_work(
+                ptr.cast(),
+                c"mpath_head.remove_work",
+                static_lock_class!(),
+                c"mpath_head.remove_work.timer",
+                static_lock_class!(),
             );
-            // The timer is embedded in a `delayed_work` and only armed by the
-            // workqueue code, which wants it irqsafe.
-            bindings::timer_init_key(
-                &raw mut (*ptr).remove_work.timer,
-                Some(bindings::delayed_work_timer_fn),
-                bindings::TIMER_IRQSAFE,
-                c"mpath_head.remove_work.timer".as_char_ptr(),
-                static_lock_class!().as_ptr(),
-            );
-            bindings::init_completion(&raw mut (*ptr).released);
-            (*ptr).ref_.refs.counter = 1;
-            (*ptr).mpdt = mpdt;
-            (*ptr).iopolicy = iopolicy;
         }
         // INVARIANT: Every field is set up; no path, empty cache.
         Ok(())
@@ -235,8 +209,7 @@ impl MpathHead {
         // SAFETY: The head is set up until the end of this function.
         let head = unsafe { Self::from_raw(ptr) };
         head.put_own();
-        // SAFETY: `released` is initialised.
-        unsafe { bindings::wait_for_completion(&raw mut (*ptr).released) };
+        head.fields().released().wait();
         head.finish_removal();
         head.flush_works();
         // Whatever is still queued has no head to go to any more.
@@ -245,90 +218,63 @@ impl MpathHead {
         }
         head.srcu().synchronize();
         // SAFETY: No reader is left and nothing uses the head any more.
-        unsafe {
-            bindings::cleanup_srcu_struct(&raw mut (*ptr).srcu);
-            bindings::mutex_destroy(&raw mut (*ptr).lock);
-            bindings::mutex_destroy(&raw mut (*ptr).disk_lock);
-        }
+        unsafe { head.fields().destroy() };
     }
 
     /// Returns the driver's template.
     pub fn template(&self) -> &bindings::mpath_head_template {
-        // SAFETY: By the type invariant `mpdt` is valid for the head's life.
-        unsafe { &*(*self.as_raw()).mpdt }
+        self.0.template()
     }
 
     /// Returns the head's SRCU, which readers of the paths hold.
     pub fn srcu(&self) -> &Srcu {
-        // SAFETY: `Srcu` is a transparent wrapper of an initialised
-        // `srcu_struct`, which the head keeps until torn down.
-        unsafe { &*(&raw mut (*self.as_raw()).srcu).cast::<Srcu>() }
+        self.0.srcu()
     }
 
     fn list(&self) -> &SrcuList<MpathDevice> {
-        // SAFETY: `dev_list` is an initialised list of `mpath_device`s kept
-        // as `SrcuList` requires (see the type invariant and `delete_device`).
-        unsafe { SrcuList::from_raw(&raw mut (*self.as_raw()).dev_list) }
+        self.0.dev_list()
     }
 
     pub(crate) fn lock(&self) -> &Lock<(), MutexBackend> {
-        // SAFETY: `lock` is an initialised mutex that lives as long as `self`.
-        unsafe { Lock::from_raw(&raw mut (*self.as_raw()).lock) }
+        self.0.lock()
     }
 
     /// Returns the lock of the head disk's addition and removal (C's
     /// `disk_lock`), which no sysfs method takes.
     pub(crate) fn disk_lock(&self) -> &Lock<(), MutexBackend> {
-        // SAFETY: `disk_lock` is an initialised mutex that lives as long as
-        // `self`.
-        unsafe { Lock::from_raw(&raw mut (*self.as_raw()).disk_lock) }
+        self.0.disk_lock()
     }
 
     pub(crate) fn requeue_lock(&self) -> &Lock<(), SpinLockIrqBackend> {
-        // SAFETY: `requeue_lock` is an initialised spinlock that lives as
-        // long as `self`.
-        unsafe { Lock::from_raw(&raw mut (*self.as_raw()).requeue_lock) }
+        self.0.requeue_lock()
     }
 
     /// Returns the head disk, or NULL.
     pub(crate) fn raw_disk(&self) -> *mut bindings::gendisk {
-        // SAFETY: `disk` is only written under the head's lock by
-        // `alloc_disk` and `put_disk`, which the driver serialises with I/O.
-        unsafe { (*self.as_raw()).disk }
+        self.0.disk()
     }
 
     pub(crate) fn set_raw_disk(&self, disk: *mut bindings::gendisk) {
-        // SAFETY: See `raw_disk`.
-        unsafe { (*self.as_raw()).disk = disk };
+        self.0.set_disk(disk);
     }
 
     /// Returns the device number of the head disk, or 0.
     pub(crate) fn disk_devt(&self) -> u32 {
-        let disk = self.raw_disk();
-        if disk.is_null() {
-            return 0;
-        }
-        // SAFETY: The disk is valid and its `part0` lives as long.
-        unsafe { (*(*disk).part0).bd_dev }
+        self.disk_bdev().map_or(0, BlockDevice::devt)
     }
 
     /// Returns the driver's attribute groups for the head disk, or NULL.
     pub(crate) fn raw_disk_groups(&self) -> *const *const bindings::attribute_group {
-        // SAFETY: The driver sets `disk_groups` before it allocates the
-        // disk and does not change it afterwards.
-        unsafe { (*self.as_raw()).disk_groups }
+        self.0.disk_groups()
     }
 
     /// Returns the parent device of the head disk, if the driver set one.
     pub(crate) fn raw_parent(&self) -> *mut bindings::device {
-        // SAFETY: Set by the driver before the disk is added, then constant.
-        unsafe { (*self.as_raw()).parent }
+        self.0.parent()
     }
 
     fn flags(&self) -> &Atomic<usize> {
-        // SAFETY: `flags` is valid and aligned, and only changed with atomic
-        // bit operations, by C and Rust alike.
-        unsafe { Atomic::<usize>::from_ptr(&raw mut (*self.as_raw()).flags) }
+        self.0.flags()
     }
 
     /// Returns whether `MPATH_HEAD_*` bit `bit` is set.
@@ -357,17 +303,10 @@ impl MpathHead {
 
     /// Returns one of the head's diagnostic counters.
     pub fn diag_counter(&self, which: DiagCounter) -> &Atomic<i64> {
-        let head = self.as_raw();
-        // SAFETY: Taking the address of a field of a valid head.
-        let counter = unsafe {
-            match which {
-                DiagCounter::RequeueNoUsablePath => &raw mut (*head).requeue_no_usable_path_cnt,
-                DiagCounter::FailNoAvailPath => &raw mut (*head).fail_no_avail_path_cnt,
-            }
-        };
-        // SAFETY: The counter is a valid, aligned field of the head, only
-        // accessed atomically.
-        unsafe { Atomic::<i64>::from_ptr((&raw mut (*counter).counter).cast()) }
+        match which {
+            DiagCounter::RequeueNoUsablePath => self.0.requeue_no_usable_path_cnt(),
+            DiagCounter::FailNoAvailPath => self.0.fail_no_avail_path_cnt(),
+        }
     }
 
     /// Counts a bio queued because no path was usable.
@@ -396,10 +335,7 @@ impl MpathHead {
 
     /// Queues `bio` until a path is usable.
     pub(crate) fn requeue(&self, bio: kernel::block::bio::Bio) {
-        let _guard = self.requeue_lock().lock();
-        // SAFETY: `requeue_list` is an initialised list of owned bios,
-        // protected by the lock we hold.
-        unsafe { BioList::from_raw(&raw mut (*self.as_raw()).requeue_list) }.push(bio);
+        self.0.with_requeue_list(|list| list.push(bio));
     }
 
     /// Scans the head disk's partitions from a work item on kblockd.
@@ -425,30 +361,19 @@ impl MpathHead {
 
     /// Returns the cache of the path last chosen on `node`.
     pub fn current_path(&self, node: NodeId) -> &SrcuPtr<MpathDevice> {
-        // SAFETY: `current_path` has `MAX_NUMNODES` entries and `NodeId` is
-        // below that; each is a path pointer kept as `SrcuPtr` requires.
-        unsafe {
-            let slot = (&raw mut (*self.as_raw()).current_path)
-                .cast::<*mut bindings::mpath_device>()
-                .add(node.index());
-            SrcuPtr::from_raw(slot.cast())
-        }
+        self.0.current_path(node)
     }
 
     /// Returns the policy in force.
     pub fn iopolicy(&self) -> IoPolicy {
-        // SAFETY: By the type invariant `iopolicy` points to the driver's
-        // storage, which it writes with `WRITE_ONCE`.
-        let raw = unsafe { Atomic::<i32>::from_ptr((*self.as_raw()).iopolicy) }.load(Relaxed);
+        let raw = self.0.iopolicy().load(Relaxed);
         IoPolicy::from_raw(raw).unwrap_or(IoPolicy::Numa)
     }
 
     /// Changes the policy in force: stores it in the driver's storage, then
     /// applies it with [`MpathHead::iopolicy_changed`].
     pub fn set_iopolicy(&self, policy: IoPolicy) {
-        // SAFETY: By the type invariant `iopolicy` points to the driver's
-        // storage, read with `READ_ONCE` semantics.
-        unsafe { Atomic::<i32>::from_ptr((*self.as_raw()).iopolicy) }.store(policy as i32, Relaxed);
+        self.0.iopolicy().store(policy as i32, Relaxed);
         self.iopolicy_changed();
     }
 
@@ -474,16 +399,13 @@ impl MpathHead {
     /// Pins the driver's module (`drv_module`, NULL for built-in code);
     /// false if it is being unloaded.
     pub(crate) fn pin_driver(&self) -> bool {
-        // SAFETY: `drv_module` is NULL or the driver's module, which is
-        // loaded while one of its heads is set up.
-        unsafe { bindings::try_module_get((*self.as_raw()).drv_module) }
+        self.0.try_pin_driver()
     }
 
     /// Returns the driver's module, for [`unpin_driver`] once the head may
     /// be gone.
     pub(crate) fn driver_module(&self) -> DriverModule {
-        // SAFETY: A field of the set-up head, constant after set-up.
-        DriverModule(unsafe { (*self.as_raw()).drv_module })
+        DriverModule(self.0.drv_module())
     }
 
     /// Checks that the template sets its optional callbacks in the pairs
@@ -523,8 +445,8 @@ impl MpathHead {
 
     /// Takes a reference in the head's own count.
     fn get_own(&self) -> bool {
-        // SAFETY: `ref` is an initialised refcount, accessed atomically.
-        let count = unsafe { Atomic::<i32>::from_ptr(&raw mut (*self.as_raw()).ref_.refs.counter) };
+        // `Refcount` has no `inc_not_zero`: the same loop on its counter.
+        let count = self.0.refcount().as_atomic();
         let mut old = count.load(Relaxed);
         while old > 0 {
             match count.cmpxchg(old, old + 1, Relaxed) {
@@ -538,10 +460,8 @@ impl MpathHead {
     /// Drops a reference of the head's own count; the last one completes
     /// `released`.
     fn put_own(&self) {
-        // SAFETY: `ref` is an initialised refcount.
-        if unsafe { bindings::refcount_dec_and_test(&raw mut (*self.as_raw()).ref_) } {
-            // SAFETY: `released` is initialised.
-            unsafe { bindings::complete_all(&raw mut (*self.as_raw()).released) };
+        if self.0.refcount().dec_and_test() {
+            self.0.released().complete_all();
         }
     }
 
@@ -579,37 +499,22 @@ impl MpathHead {
         nr_active: *mut bindings::atomic_t,
     ) -> Result {
         let _guard = self.lock().lock();
-        let raw = dev.as_raw();
-        // SAFETY: `raw` is valid; a path not yet on a head is the driver's
-        // alone, and we hold the head's lock.
-        unsafe {
-            if !(*raw).mpath_head.is_null() {
-                return Err(EINVAL);
-            }
+        if !dev.fields().head().is_null() {
+            return Err(EINVAL);
         }
         // One disk is one path: a second device for a disk already on the
         // head would be a path to itself, and its sysfs link a duplicate.
         if !disk.is_null() {
             let srcu = self.srcu().read_lock();
-            if self
-                .list()
-                .iter(&srcu)
-                // SAFETY: A path on the list is valid under `srcu`; its
-                // disk is set when it is added and never changes.
-                .any(|d| unsafe { (*d.as_raw()).disk } == disk)
-            {
+            if self.list().iter(&srcu).any(|d| d.fields().disk() == disk) {
                 return Err(EEXIST);
             }
         }
-        // SAFETY: As above.
-        unsafe {
-            (*raw).mpath_head = self.as_raw();
-            (*raw).disk = disk;
-            (*raw).numa_node = NodeId::new(numa_node).map_or(numa::NUMA_NO_NODE, NodeId::as_raw);
-            (*raw).nr_active = nr_active;
-            // Not chosen before the driver tells its state.
-            (*raw).access_state = bindings::mpath_access_state_MPATH_STATE_OTHER;
-        }
+        let node = NodeId::new(numa_node).map_or(numa::NUMA_NO_NODE, NodeId::as_raw);
+        // SAFETY: `dev` is on no head, so on no list; we hold the head's
+        // lock; `nr_active` outlives `dev` by the safety requirements.
+        // Not chosen before the driver tells its state.
+        unsafe { dev.fields().attach(self.as_raw(), disk, node, nr_active) };
         if let Some(path) = dev.bdev() {
             self.stack_path_features(path);
         }
@@ -631,8 +536,7 @@ impl MpathHead {
             self.remove_sysfs_link(dev);
         }
         let guard = self.lock().lock();
-        // SAFETY: `dev` is valid; its head is only changed under this lock.
-        if unsafe { (*dev.as_raw()).mpath_head } != self.as_raw() {
+        if dev.fields().head() != self.as_raw() {
             return Err(EINVAL);
         }
         // SAFETY: We hold the lock and `dev` is on this list.
@@ -645,8 +549,8 @@ impl MpathHead {
         // could clear it (so not only when we cleared it).
         self.clear_current_path(dev);
         self.srcu().synchronize();
-        // SAFETY: `dev` is unreachable now; the field is ours again.
-        unsafe { (*dev.as_raw()).mpath_head = core::ptr::null_mut() };
+        // SAFETY: `dev` is unreachable now and we hold the lock.
+        unsafe { dev.fields().detach() };
         drop(guard);
         Ok(empty)
     }
@@ -669,10 +573,7 @@ impl MpathHead {
 
     /// Takes every bio waiting for a path.
     fn take_requeued(&self) -> BioList {
-        let _guard = self.requeue_lock().lock();
-        // SAFETY: `requeue_list` is an initialised list of owned bios,
-        // protected by the lock we hold.
-        unsafe { BioList::from_raw(&raw mut (*self.as_raw()).requeue_list) }.take_all()
+        self.0.with_requeue_list(BioList::take_all)
     }
 
     /// Resubmits every queued bio from a work item on kblockd.

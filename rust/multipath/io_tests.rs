@@ -25,6 +25,7 @@ mod cases {
             atomic::{Atomic, Relaxed},
             Arc, Completion,
         },
+        time::{delay::fsleep, Delta},
         types::Opaque,
         workqueue::{self, impl_has_work, new_work, Work, WorkItem},
     };
@@ -201,8 +202,7 @@ mod cases {
                 if rig.head().requeue_count() > 0 {
                     break;
                 }
-                // SAFETY: Plain sleep in process context.
-                unsafe { bindings::msleep(10) };
+                fsleep(Delta::from_millis(10));
             }
             match this.action {
                 Action::Remove => rig.head().remove_disk(),
@@ -343,8 +343,7 @@ mod cases {
         let head = rig.head();
         for round in 0..30u32 {
             rig.set_usable((round % 2) as usize, false);
-            // SAFETY: Plain sleep in process context.
-            unsafe { bindings::msleep(2) };
+            fsleep(Delta::from_millis(2));
             rig.set_usable((round % 2) as usize, true);
             head.kick_requeue();
             if round % 5 == 0 {

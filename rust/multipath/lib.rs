@@ -23,6 +23,7 @@ pub mod disk;
 #[cfg(CONFIG_LIBMULTIPATH_DOCTESTS)]
 #[doc(hidden)]
 pub mod doc_support;
+pub mod fields;
 pub mod head;
 pub mod head_ref;
 #[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]

@@ -61,12 +61,18 @@ use crate::head::{
     unpin_driver,
     MpathHead, //
 };
+use core::ptr::NonNull;
 use kernel::{
-    bindings, container_of,
+    bindings,
     prelude::*,
     sync::atomic::{
         Atomic,
         Relaxed, //
+    },
+    workqueue,
+    workqueue_owned::{
+        EmbeddedDelayedWork,
+        HasEmbeddedDelayedWork, //
     },
 };
 
@@ -78,14 +84,11 @@ pub const MAX_DELAYED_REMOVAL_SECS: u32 = i32::MAX as u32 / bindings::CONFIG_HZ;
 
 impl MpathHead {
     fn removal_secs(&self) -> &Atomic<u32> {
-        // SAFETY: The field is valid for the head's life and only accessed
-        // atomically.
-        unsafe { Atomic::from_ptr(&raw mut (*self.as_raw()).delayed_removal_secs) }
+        self.fields().delayed_removal_secs()
     }
 
-    fn remove_work(&self) -> *mut bindings::delayed_work {
-        // SAFETY: A field of the set-up head.
-        unsafe { &raw mut (*self.as_raw()).remove_work }
+    fn remove_work(&self) -> &EmbeddedDelayedWork<Self> {
+        self.embedded_delayed_work()
     }
 
     /// Returns the removal delay in seconds.
@@ -139,16 +142,7 @@ impl MpathHead {
             return true;
         }
         let delay = secs as usize * bindings::CONFIG_HZ as usize;
-        // SAFETY: The work is initialised; the head outlives it (teardown
-        // cancels it).
-        unsafe {
-            bindings::queue_delayed_work_on(
-                bindings::wq_misc_consts_WORK_CPU_UNBOUND as i32,
-                bindings::system_wq,
-                self.remove_work(),
-                delay,
-            )
-        };
+        self.remove_work().enqueue(workqueue::system(), delay);
         false
     }
 
@@ -162,14 +156,12 @@ impl MpathHead {
         if !pending {
             return;
         }
-        // SAFETY: The work is initialised. It cannot be the caller: the
-        // work only calls the driver after it cleared the bit itself.
-        unsafe {
-            if sync {
-                bindings::cancel_delayed_work_sync(self.remove_work());
-            } else {
-                bindings::cancel_delayed_work(self.remove_work());
-            }
+        // Not the work itself: it only calls the driver after it cleared
+        // the bit itself.
+        if sync {
+            self.remove_work().cancel_sync();
+        } else {
+            self.remove_work().cancel();
         }
         unpin_driver(self.driver_module());
     }
@@ -185,30 +177,33 @@ impl MpathHead {
     }
 }
 
-/// The delayed removal fired.
-///
-/// # Safety
-///
-/// Called by the workqueue with the `remove_work` of a set-up head.
-pub(crate) unsafe extern "C" fn remove_work(work: *mut bindings::work_struct) {
-    // SAFETY: `work` is the `work` of the head's `remove_work`.
-    let head = unsafe {
-        let dwork = container_of!(work, bindings::delayed_work, work);
-        MpathHead::from_raw(container_of!(dwork, bindings::mpath_head, remove_work))
-    };
-    {
-        let _guard = head.requeue_lock().lock();
-        if !head.test_and_clear_flag(bindings::MPATH_HEAD_REMOVE_PENDING) {
-            // A path came back, or the head is being torn down.
-            return;
+// SAFETY: `remove_work` is a `delayed_work` of the head that only this
+// implementation uses, initialised by `MpathHead::init`. A pending removal
+// work is cancelled (synchronously) by the head's teardown before the head
+// goes away, except by the work itself, which ends the head's life only
+// through the driver's `remove_head` and does not use it afterwards.
+unsafe impl HasEmbeddedDelayedWork for MpathHead {
+    const DELAYED_WORK_OFFSET: usize = core::mem::offset_of!(bindings::mpath_head, remove_work);
+
+    /// The delayed removal fired.
+    fn run(this: NonNull<Self>) {
+        // SAFETY: The head is set up when its removal work starts; `head`
+        // is not used once `remove_head` may have freed it.
+        let head = unsafe { this.as_ref() };
+        {
+            let _guard = head.requeue_lock().lock();
+            if !head.test_and_clear_flag(bindings::MPATH_HEAD_REMOVE_PENDING) {
+                // A path came back, or the head is being torn down.
+                return;
+            }
         }
+        // Read before the driver may free the head; the pin taken by
+        // `can_remove` is this work's now.
+        let module = head.driver_module();
+        if let Some(remove_head) = head.template().remove_head {
+            // SAFETY: The driver's callback takes its own set-up head.
+            unsafe { remove_head(head.as_raw()) };
+        }
+        unpin_driver(module);
     }
-    // Read before the driver may free the head; the pin taken by
-    // `can_remove` is this work's now.
-    let module = head.driver_module();
-    if let Some(remove_head) = head.template().remove_head {
-        // SAFETY: The driver's callback takes its own set-up head.
-        unsafe { remove_head(head.as_raw()) };
-    }
-    unpin_driver(module);
 }
