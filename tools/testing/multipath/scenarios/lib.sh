@@ -336,3 +336,13 @@ stress_phase() {
 		"verified=$(fio_field "$ph" 6)KiB $(stress_figures) faults=$LOOPS" \
 		"kernel_reports=$(($(kernel_reports) - r0)) seconds=$STRESS_SECS"
 }
+
+# Guest time since boot, to report how long a scenario took.
+uptime_s() {
+	cut -d. -f1 /proc/uptime
+}
+T0=$(uptime_s)
+
+scenario_time() {
+	echo "scenario ran $(($(uptime_s) - T0)) s in the guest (uptime $(uptime_s) s)"
+}

@@ -229,13 +229,3 @@ fio_running() {
 	done
 	return 1
 }
-
-# Guest time since boot, to report how long a scenario took.
-uptime_s() {
-	cut -d. -f1 /proc/uptime
-}
-T0=$(uptime_s)
-
-scenario_time() {
-	echo "scenario ran $(($(uptime_s) - T0)) s in the guest (uptime $(uptime_s) s)"
-}
