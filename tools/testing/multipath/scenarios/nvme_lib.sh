@@ -229,4 +229,3 @@ fio_running() {
 	done
 	return 1
 }
-

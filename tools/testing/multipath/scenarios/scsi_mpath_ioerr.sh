@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Native SCSI multipath: an I/O error of a path that is still running and
+# active (DID_NO_CONNECT, which the midlayer completes as BLK_STS_IOERR)
+# fails that path and retries the bio on another one, at most once per
+# path (kernel command line: scsi_mod.multipath=on scsi_debug.add_host=3
+# scsi_debug.vpd_use_hostno=0).  Paths: host 0 active/optimized, 1
+# active/non-optimized, 2 standby.  A failed path is reinstated 2 s later.
+#
+# - DID_NO_CONNECT on every READ(10) and WRITE(10) of the optimized path
+#   for 3 s under fio --verify: no fio error, the data verifies, the I/O
+#   goes on on the non-optimized path; 256 writes through the head while
+#   the path fails them are counted 256 times on the head.
+# - Once the injection is removed, I/O is back on the optimized path.
+# - DID_NO_CONNECT on every path: a read gets EIO at once, after one try
+#   on each usable path, and is counted once on the head; more reads get
+#   EIO in bounded time; once the injection is removed, I/O is back on
+#   the optimized path.
+. /scenarios/lib.sh
+. /scenarios/scsi_lib.sh
+
+setup_head
+P0=$(path_of_host 0) P1=$(path_of_host 1) P2=$(path_of_host 2)
+require optimized_path wait_state "$P0" active/optimized
+require non_optimized_path wait_state "$P1" active/non-optimized
+echo "optimized $P0, non-optimized $P1, standby $P2"
+
+# stat_field N: field N of the head's stat (1 reads, 5 writes).
+stat_field() {
+	awk -v f="$1" '{ print $f }' "/sys/block/$HEAD/stat"
+}
+
+[ -d /sys/kernel/debug/scsi_debug ] || mount -t debugfs debugfs /sys/kernel/debug
+err_file() {
+	echo "/sys/kernel/debug/scsi_debug/$(hctl_of "$1")/error"
+}
+require error_injection test -w "$(err_file "$P0")"
+
+# inject SD: every WRITE(10) and READ(10) on SD ends with DID_NO_CONNECT
+# (host byte 0x01); uninject SD: no more.
+inject() {
+	echo '2 1 0x2a 0x01 0 0 0 0 0' >"$(err_file "$1")" &&
+		echo '2 1 0x28 0x01 0 0 0 0 0' >"$(err_file "$1")"
+}
+uninject() {
+	echo '- 2 0x2a' >"$(err_file "$1")" &&
+		echo '- 2 0x28' >"$(err_file "$1")"
+}
+path_failures() {
+	dmesg | grep -c 'multipath: path failed by an I/O error'
+}
+
+# 1. DID_NO_CONNECT on the optimized path under fio --verify.
+fio_start noconn "$HEAD"
+require noconn_fio_under_way wait_ios "$P0" 32
+FAILS=$(path_failures)
+snap
+check inject_no_connect_path0 inject "$P0"
+sleep 3
+cat "$(err_file "$P0")"
+check remove_no_connect_path0 uninject "$P0"
+echo "DID_NO_CONNECT on $P0: $(delta "$P0") I/Os on it (failed), $(delta "$P1") on $P1, $(delta "$P2") on $P2; path failed $(($(path_failures) - FAILS)) time(s)"
+check no_connect_failed_over_to_other_path test "$(delta "$P1")" -gt 10
+check no_connect_not_on_standby test "$(delta "$P2")" = 0
+check no_connect_path_failed test "$(path_failures)" -gt "$FAILS"
+check noconn_fio_still_running running "$FIO_PID"
+fio_stop noconn
+fio_checks noconn
+
+# A write of 256 bios through the head, the optimized path failing them
+# (once reinstated): each is counted once on the head.
+sleep 3
+check inject_no_connect_path0_again inject "$P0"
+snap
+W0=$(stat_field 5)
+check write_under_no_connect dd if=/dev/urandom of="/dev/$HEAD" bs=4k \
+	seek=4096 count=256 oflag=direct
+W=$(($(stat_field 5) - W0))
+check remove_no_connect_path0_again uninject "$P0"
+echo "256 writes: $W on the head, $(delta "$P0") on $P0 (failed), $(delta "$P1") on $P1"
+check no_connect_head_writes_counted_once test "$W" = 256
+check no_connect_write_tried_on_path0 test "$(delta "$P0")" -ge 1
+check no_connect_writes_done_on_path1 test "$(delta "$P1")" -ge 256
+
+# 2. Reinstated: I/O back on the optimized path.
+sleep 3
+snap
+check head_io_after_no_connect head_io "$HEAD"
+echo "reinstated: $P0 $(delta "$P0"), $P1 $(delta "$P1") I/Os"
+check io_back_on_path0 test "$(delta "$P0")" -ge 64
+check nothing_on_path1 test "$(delta "$P1")" = 0
+
+# 3. DID_NO_CONNECT on every path: a read fails after one try on each
+# usable path (0 and 1), is counted once on the head, and in bounded time.
+for p in $P0 $P1 $P2; do
+	check "inject_no_connect_$p" inject "$p"
+done
+snap
+R0=$(stat_field 1)
+dd if="/dev/$HEAD" of=/dev/null bs=4k count=1 skip=100 iflag=direct \
+	2>/tmp/eio.err &
+pid=$!
+check all_paths_read_ends_in_10s finished "$pid" 10
+wait "$pid"
+rc=$?
+cat /tmp/eio.err
+R=$(($(stat_field 1) - R0))
+echo "all paths failing: dd status $rc; tries $P0 $(delta "$P0"), $P1 $(delta "$P1"), $P2 $(delta "$P2"); head reads $R"
+check all_paths_read_eio sh -c "[ $rc -ne 0 ] && grep -q -i 'error' /tmp/eio.err"
+check all_paths_tried_path0_once test "$(delta "$P0")" = 1
+check all_paths_tried_path1_once test "$(delta "$P1")" = 1
+check all_paths_standby_not_tried test "$(delta "$P2")" = 0
+check all_paths_read_counted_once test "$R" = 1
+
+# Ten more reads, for 10 s at most: each gets EIO (a path failed is not
+# tried again before it is reinstated, and then once).
+start=$(date +%s)
+eio=0
+for i in $(seq 10); do
+	dd if="/dev/$HEAD" of=/dev/null bs=4k count=1 skip=$((200 + i)) \
+		iflag=direct 2>/dev/null || eio=$((eio + 1))
+done
+secs=$(($(date +%s) - start))
+echo "all paths failing: $eio of 10 reads got EIO in $secs s; tries $P0 $(delta "$P0"), $P1 $(delta "$P1")"
+check all_paths_ten_reads_eio test "$eio" = 10
+check all_paths_ten_reads_bounded test "$secs" -le 10
+for p in $P0 $P1 $P2; do
+	check "remove_no_connect_$p" uninject "$p"
+done
+
+# 4. The injection removed: once the paths are reinstated, I/O is back on
+# the optimized path.
+sleep 3
+snap
+check head_io_after_all_paths head_io "$HEAD"
+echo "recovered: $P0 $(delta "$P0"), $P1 $(delta "$P1"), $P2 $(delta "$P2") I/Os"
+check recovered_io_on_path0 test "$(delta "$P0")" -ge 64
+check recovered_nothing_on_path1 test "$(delta "$P1")" = 0
+
+check no_multipath_leak no_mpath_leak
