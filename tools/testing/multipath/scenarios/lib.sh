@@ -79,17 +79,25 @@ require() {
 	exit 1
 }
 
-# fio_verify_start NAME DISK [fio options...]: in the background, random
-# 4k writes with a crc32c header to /dev/DISK, each 16 writes read back and
-# verified while the job runs, until fio_stop NAME (at most 300 s).  Terse
-# output in /tmp/NAME.fio.  FIO_NICE: fio's nice value (stress scenarios
-# leave their fault loops the CPU first).
+# The job of fio_verify_start: random 4k writes with a crc32c header over
+# the first FIO_SIZE_KIB of the disk.  The offsets come from fio's
+# repeatable random sequence, so a job with the same options replays them
+# (fio_replay).
+FIO_SIZE_KIB=32768
+FIO_JOB="--rw=randwrite --bs=4k --size=${FIO_SIZE_KIB}k --direct=1 --ioengine=libaio --verify=crc32c"
+
+# fio_verify_start NAME DISK [fio options...]: in the background, the job
+# above on /dev/DISK, each 16 writes read back and verified while it runs,
+# until fio_stop NAME (at most 300 s).  Terse output in /tmp/NAME.fio.
+# FIO_NICE: fio's nice value (stress scenarios leave their fault loops the
+# CPU first).
 fio_verify_start() {
 	local n=$1 disk=$2
 	shift 2
-	rm -f "/tmp/$n.stop" "/tmp/$n.fio"
-	fio --name="$n" --filename="/dev/$disk" --rw=randwrite --bs=4k --size=8m \
-		--direct=1 --ioengine=libaio --iodepth=8 --verify=crc32c \
+	rm -f "/tmp/$n.stop" "/tmp/$n.fio" "/tmp/$n.replay"
+	echo "$disk" >"/tmp/$n.disk"
+	# Unquoted: FIO_JOB is a list of options.
+	fio --name="$n" --filename="/dev/$disk" $FIO_JOB --iodepth=8 \
 		--verify_backlog=16 --verify_fatal=1 --time_based --runtime=300 \
 		--trigger-file="/tmp/$n.stop" --eta=never --output-format=terse \
 		--output="/tmp/$n.fio" --nice="${FIO_NICE:-0}" "$@" &
@@ -236,22 +244,43 @@ fio_stop() {
 	FIO_RC=$?
 }
 
-# Fields of fio's terse (v3) line: error, read (verify) KiB and IOPS,
-# written KiB and IOPS.
+# fio_field NAME N [EXT]: field N of fio's terse (v3) line in
+# /tmp/NAME.EXT (fio by default): 5 error, 6 read (verify) KiB, 47 and 49
+# written KiB and IOPS, 50 write runtime (ms).
 fio_field() {
 	awk -F';' -v f="$2" '$1 == 3 { print $f; found = 1; exit }
-		END { if (!found) print -1 }' "/tmp/$1.fio" 2>/dev/null
+		END { if (!found) print -1 }' "/tmp/$1.${3:-fio}" 2>/dev/null
 }
 
-# fio_verified NAME: data written, and all of it read back and verified
-# but what the job had not come to when it was stopped: the writes in
-# flight (FIO_QD, 8 by default), the backlog (16 writes) and, with a deep
-# queue, the batch being read back (another 16).
+# fio_replay NAME: read back and verify every block the stopped job NAME
+# wrote, in the order it wrote them (fio --verify_only over as many bytes
+# as it wrote; where the job went over FIO_SIZE_KIB more than once, the
+# blocks it wrote last).  Terse output in /tmp/NAME.replay; fails on a block that
+# is not what the job wrote there, or on an I/O error.
+fio_replay() {
+	local w
+	w=$(fio_field "$1" 47)
+	[ "$w" -gt 0 ] || return 1
+	# Unquoted: FIO_JOB is a list of options.
+	fio --name="$1" --filename="/dev/$(cat "/tmp/$1.disk")" $FIO_JOB \
+		--io_size="${w}k" --iodepth=16 --verify_only --verify_fatal=1 \
+		--eta=never --output-format=terse --output="/tmp/$1.replay"
+}
+
+# fio_verified NAME: all the data the job NAME wrote reads back as written
+# after it stopped: fio_replay read and verified it all, or (the job having
+# gone over FIO_SIZE_KIB) at least that much of it, with no error.
 fio_verified() {
-	local slack=$((16 + ${FIO_QD:-8}))
-	[ "${FIO_QD:-8}" -gt 8 ] && slack=$((slack + 16))
-	[ "$(fio_field "$1" 47)" -gt 0 ] &&
-		[ "$(fio_field "$1" 6)" -ge $(($(fio_field "$1" 47) - slack * 4)) ]
+	local w r
+	fio_replay "$1" || {
+		grep -m 3 -iE 'verify|fail|error' "/tmp/$1.replay"
+		return 1
+	}
+	w=$(fio_field "$1" 47)
+	r=$(fio_field "$1" 6 replay)
+	echo "fio $1 replay: verified=${r}KiB of written=${w}KiB error=$(fio_field "$1" 5 replay)"
+	[ "$(fio_field "$1" 5 replay)" = 0 ] &&
+		{ [ "$r" = "$w" ] || [ "$r" -ge "$FIO_SIZE_KIB" ]; }
 }
 
 fio_summary() {
