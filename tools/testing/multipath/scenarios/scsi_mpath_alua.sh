@@ -5,7 +5,9 @@
 # scsi_debug.vpd_use_hostno=0).  scsi_debug reports the ALUA state of host
 # N as N % 3: active/optimized, active/non-optimized, standby.  One head;
 # each path's access_state as scsi_dh_alua learned it; every I/O policy
-# uses only the optimized path; the head's sysfs.
+# uses only the optimized path; the head's sysfs.  Then every port group
+# transitioning (I/O waits for the transition's end), unavailable and
+# offline (I/O fails at once).
 . /scenarios/lib.sh
 . /scenarios/scsi_lib.sh
 
@@ -124,6 +126,68 @@ done
 check states_back_optimized wait_state "$OPT" active/optimized
 check states_back_standby wait_state "$STBY" standby
 
+# Transitioning, unavailable and offline (scsi_debug alua_state puts every
+# port group in one state).  While every path is transitioning, a read of
+# the head waits: scsi_dh_alua polls the port groups every 2 s, and when
+# the transition ends the read completes with the data written before it.
+# While every path is unavailable or offline, a read fails at once (EIO),
+# and I/O works again once the states are back.
+
+# all_paths_in STATE NAME: every port group goes to ALUA state STATE and
+# every path's access_state reads NAME.
+all_paths_in() {
+	echo "$1" >"$SDEBUG/alua_state" || return 1
+	for p in $(paths_of "$HEAD"); do
+		sg_rtpg "/dev/$p" >/dev/null 2>&1
+		sg_rtpg "/dev/$p" >/dev/null 2>&1
+	done
+	for p in $(paths_of "$HEAD"); do
+		wait_state "$p" "$2" || return 1
+	done
+}
+
+# states_back: alua_state -1, and every path back in alua_shift's state.
+states_back() {
+	echo -1 >"$SDEBUG/alua_state" || return 1
+	for p in $(paths_of "$HEAD"); do
+		sg_rtpg "/dev/$p" >/dev/null 2>&1
+		sg_rtpg "/dev/$p" >/dev/null 2>&1
+	done
+	for p in $(paths_of "$HEAD"); do
+		wait_state "$p" "$(expected_state "$(host_of "$p")")" || return 1
+	done
+}
+
+# read_fails_at_once: a read of the head ends with EIO within 10 s.
+read_fails_at_once() {
+	dd if="/dev/$HEAD" of=/dev/null bs=4k count=1 iflag=direct 2>/tmp/eio.err &
+	finished $! 10 || {
+		echo "the read still waits after 10 s"
+		return 1
+	}
+	! wait $! && grep -q "Input/output error" /tmp/eio.err
+}
+
+dd if=/dev/urandom of=/tmp/pattern bs=64k count=4 2>/dev/null
+check pattern_written dd if=/tmp/pattern of="/dev/$HEAD" bs=64k seek=64 \
+	count=4 oflag=direct
+check all_paths_transitioning all_paths_in 15 transitioning
+dd if="/dev/$HEAD" of=/tmp/during bs=64k skip=64 count=4 iflag=direct &
+RD=$!
+sleep 4
+check read_waits_while_transitioning running "$RD"
+check transition_ends states_back
+check read_completes_after_transition finished "$RD" 30
+check read_after_transition_ok wait "$RD"
+check read_after_transition_data cmp -s /tmp/pattern /tmp/during
+for st in 3:unavailable 14:offline; do
+	name=${st#*:}
+	check "all_paths_${name}" all_paths_in "${st%%:*}" "$name"
+	check "read_fails_at_once_${name}" read_fails_at_once
+	check "back_from_${name}" states_back
+	check "io_after_${name}" head_io "$HEAD"
+done
+
 # Bad input to the new stores: rejected, nothing changed.
 # bad FILE VALUE [INPUT...]: every INPUT (default: a set of non-policy
 # names) is refused and FILE still reads VALUE.
@@ -147,6 +211,8 @@ check multipath_param_reads_on test "$(cat /sys/module/scsi_mod/parameters/multi
 check multipath_param_rejects_bad_input bad /sys/module/scsi_mod/parameters/multipath on
 check wwid_read_only sh -c "! echo x >/sys/block/$HEAD/wwid 2>/dev/null"
 check scsi_debug_alua_shift_rejects_bad_input bad "$SDEBUG/alua_shift" 0 3 -1 x ""
+check scsi_debug_alua_state_rejects_bad_input bad "$SDEBUG/alua_state" -1 \
+	-2 4 13 16 x ""
 check scsi_debug_no_tpgs_rejects_bad_input bad "$SDEBUG/no_tpgs" 0 x 2 ""
 check queue_depth_read_only sh -c "! echo 1 >/sys/block/$OPT/queue_depth 2>/dev/null"
 
