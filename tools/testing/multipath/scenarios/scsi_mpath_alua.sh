@@ -181,11 +181,11 @@ check read_completes_after_transition finished "$RD" 30
 check read_after_transition_ok wait "$RD"
 check read_after_transition_data cmp -s /tmp/pattern /tmp/during
 for st in 3:unavailable 14:offline; do
-	name=${st#*:}
-	check "all_paths_${name}" all_paths_in "${st%%:*}" "$name"
-	check "read_fails_at_once_${name}" read_fails_at_once
-	check "back_from_${name}" states_back
-	check "io_after_${name}" head_io "$HEAD"
+	sname=${st#*:}
+	check "all_paths_${sname}" all_paths_in "${st%%:*}" "$sname"
+	check "read_fails_at_once_${sname}" read_fails_at_once
+	check "back_from_${sname}" states_back
+	check "io_after_${sname}" head_io "$HEAD"
 done
 
 # Bad input to the new stores: rejected, nothing changed.
