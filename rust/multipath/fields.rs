@@ -25,6 +25,7 @@ use kernel::{
         BlockDevice, //
     },
     error::to_result,
+    module_ref::ModuleRef,
     numa::NodeId,
     prelude::*,
     static_lock_class,
@@ -280,12 +281,25 @@ impl HeadFields {
         unsafe { (*self.as_raw()).drv_module }
     }
 
-    /// Pins the driver's module (C's `try_module_get`); false if it is
-    /// being unloaded. The pin is dropped with `module_put`.
-    pub fn try_pin_driver(&self) -> bool {
+    /// Pins the driver's module; `None` if it is being unloaded.
+    pub fn try_pin_driver(&self) -> Option<ModuleRef> {
         // SAFETY: By the type invariant `drv_module` is NULL or the driver's
         // module, which is loaded while one of its heads is set up.
-        unsafe { bindings::try_module_get(self.drv_module()) }
+        unsafe { ModuleRef::try_get(self.drv_module()) }
+    }
+
+    /// Takes back a pin of the driver's module that
+    /// [`HeadFields::try_pin_driver`] returned and that was given up with
+    /// [`ModuleRef::into_raw`].
+    ///
+    /// # Safety
+    ///
+    /// The caller owns such a pin, and takes it back once only.
+    pub unsafe fn adopt_driver_pin(&self) -> ModuleRef {
+        // SAFETY: `drv_module` is constant while the head is set up (type
+        // invariant), so it is the pointer the pin was given up as; by the
+        // safety requirements the pin is the caller's.
+        unsafe { ModuleRef::from_raw(self.drv_module()) }
     }
 
     /// Returns the head disk, or NULL.

@@ -58,6 +58,7 @@ use kernel::{
         BioList,
         BlockDevice, //
     },
+    module_ref::ModuleRef,
     numa::{
         self,
         NodeId, //
@@ -397,15 +398,9 @@ impl MpathHead {
     }
 
     /// Pins the driver's module (`drv_module`, NULL for built-in code);
-    /// false if it is being unloaded.
-    pub(crate) fn pin_driver(&self) -> bool {
+    /// `None` if it is being unloaded.
+    pub(crate) fn pin_driver(&self) -> Option<ModuleRef> {
         self.0.try_pin_driver()
-    }
-
-    /// Returns the driver's module, for [`unpin_driver`] once the head may
-    /// be gone.
-    pub(crate) fn driver_module(&self) -> DriverModule {
-        DriverModule(self.0.drv_module())
     }
 
     /// Checks that the template sets its optional callbacks in the pairs
@@ -662,13 +657,4 @@ pub(crate) fn update_bit(flags: &Atomic<usize>, bit: u32, set: bool) -> bool {
             Err(now) => old = now,
         }
     }
-}
-
-/// The driver's module of a head, pinned by [`MpathHead::pin_driver`].
-pub(crate) struct DriverModule(*mut bindings::module);
-
-/// Drops a pin taken by [`MpathHead::pin_driver`].
-pub(crate) fn unpin_driver(module: DriverModule) {
-    // SAFETY: The caller owns a pin of `module` (NULL is fine).
-    unsafe { bindings::module_put(module.0) };
 }

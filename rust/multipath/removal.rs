@@ -57,10 +57,7 @@
 //! # Ok::<(), Error>(())
 //! ```
 
-use crate::head::{
-    unpin_driver,
-    MpathHead, //
-};
+use crate::head::MpathHead;
 use core::ptr::NonNull;
 use kernel::{
     bindings,
@@ -136,11 +133,14 @@ impl MpathHead {
             // Already pending: the module is pinned once only.
             return false;
         }
-        if !self.pin_driver() {
+        let Some(pin) = self.pin_driver() else {
             // The driver is being unloaded: remove now.
             self.clear_flag(bindings::MPATH_HEAD_REMOVE_PENDING);
             return true;
-        }
+        };
+        // The pending removal's, until it ends (`end_pending_removal` or
+        // the work).
+        let _ = pin.into_raw();
         let delay = secs as usize * bindings::CONFIG_HZ as usize;
         self.remove_work().enqueue(workqueue::system(), delay);
         false
@@ -163,7 +163,9 @@ impl MpathHead {
         } else {
             self.remove_work().cancel();
         }
-        unpin_driver(self.driver_module());
+        // SAFETY: `can_remove` gave up a pin for the pending removal, which
+        // we ended (the bit was set and we cleared it).
+        drop(unsafe { self.fields().adopt_driver_pin() });
     }
 
     /// A path was added, under the head's lock: a pending removal is off.
@@ -197,13 +199,14 @@ unsafe impl HasEmbeddedDelayedWork for MpathHead {
                 return;
             }
         }
-        // Read before the driver may free the head; the pin taken by
-        // `can_remove` is this work's now.
-        let module = head.driver_module();
+        // Taken before the driver may free the head.
+        // SAFETY: `can_remove` gave up a pin for the pending removal, which
+        // is this work's: it cleared the bit.
+        let pin = unsafe { head.fields().adopt_driver_pin() };
         if let Some(remove_head) = head.template().remove_head {
             // SAFETY: The driver's callback takes its own set-up head.
             unsafe { remove_head(head.as_raw()) };
         }
-        unpin_driver(module);
+        drop(pin);
     }
 }
