@@ -94,11 +94,15 @@ impl HeadFields {
     /// # Safety
     ///
     /// `ptr` is valid for writes of a head and nobody uses it; `mpdt` and
-    /// `iopolicy` (valid) outlive the head.
+    /// `iopolicy` (valid) outlive the head. `drv_module` is NULL or the
+    /// driver's module; `disk_groups` is NULL or a NULL-terminated array of
+    /// attribute groups for the head disk that outlives the head.
     pub unsafe fn init(
         ptr: *mut bindings::mpath_head,
         mpdt: &'static bindings::mpath_head_template,
         iopolicy: *mut c_int,
+        drv_module: *mut bindings::module,
+        disk_groups: *const *const bindings::attribute_group,
     ) -> Result {
         // SAFETY: `ptr` is valid for writes; zero is a valid start for
         // every field, and each is initialised below.
@@ -130,6 +134,8 @@ impl HeadFields {
             (*ptr).ref_.refs.counter = 1;
             (*ptr).mpdt = mpdt;
             (*ptr).iopolicy = iopolicy;
+            (*ptr).drv_module = drv_module;
+            (*ptr).disk_groups = disk_groups.cast_mut();
         }
         Ok(())
     }
@@ -302,6 +308,14 @@ impl HeadFields {
         unsafe { ModuleRef::from_raw(self.drv_module()) }
     }
 
+    /// Returns the head whose `cdev` is at `cdev`: C's `container_of`,
+    /// without dereferencing anything (the result is only valid if `cdev`
+    /// is a head's).
+    pub fn from_cdev(cdev: *mut bindings::cdev) -> *const MpathHead {
+        cdev.wrapping_byte_sub(core::mem::offset_of!(bindings::mpath_head, cdev))
+            .cast()
+    }
+
     /// Returns the head disk, or NULL.
     pub fn disk(&self) -> *mut bindings::gendisk {
         // SAFETY: By the type invariant `disk` is only written while the
@@ -427,14 +441,13 @@ impl DeviceFields {
         unsafe { &*(&raw mut (*self.as_raw()).siblings).cast::<SrcuListLinks>() }
     }
 
-    /// Returns the path whose `siblings` are at `links`.
-    ///
-    /// # Safety
-    ///
-    /// `links` is the `siblings` field of a valid `struct mpath_device`.
-    pub unsafe fn from_siblings(links: *mut bindings::list_head) -> *mut bindings::mpath_device {
-        // SAFETY: By the safety requirements `links` is inside a path.
-        unsafe { kernel::container_of!(links, bindings::mpath_device, siblings) }
+    /// Returns the path whose `siblings` are at `links`: C's
+    /// `container_of`, without dereferencing anything (the result is only
+    /// valid if `links` is a path's).
+    pub fn from_siblings(links: *mut bindings::list_head) -> *mut bindings::mpath_device {
+        links
+            .wrapping_byte_sub(core::mem::offset_of!(bindings::mpath_device, siblings))
+            .cast()
     }
 
     /// Ties the path to `head`: its head, disk, node and counter, and an
