@@ -325,9 +325,8 @@ impl MpathHead {
     /// the caller must not keep it past [`MpathHead::put_disk`].
     pub(crate) fn disk_bdev(&self) -> Option<&BlockDevice> {
         let disk = self.raw_disk();
-        // SAFETY: The head's disk is valid until `put_disk`, and its `part0`
-        // as long as the disk.
-        (!disk.is_null()).then(|| unsafe { BlockDevice::from_raw((*disk).part0) })
+        // SAFETY: The head's disk is valid until `put_disk`.
+        (!disk.is_null()).then(|| unsafe { BlockDevice::from_disk(disk) })
     }
 
     /// Sets the head disk's capacity in 512-byte sectors, as the driver

@@ -392,9 +392,8 @@ impl DeviceFields {
         if disk.is_null() {
             return None;
         }
-        // SAFETY: By the type invariant the disk outlives the path, and its
-        // `part0` lives as long as the disk.
-        Some(unsafe { BlockDevice::from_raw((*disk).part0) })
+        // SAFETY: By the type invariant the disk outlives the path.
+        Some(unsafe { BlockDevice::from_disk(disk) })
     }
 
     /// Returns the path's own disk, or NULL.
