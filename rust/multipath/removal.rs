@@ -61,6 +61,7 @@ use crate::head::MpathHead;
 use core::ptr::NonNull;
 use kernel::{
     bindings,
+    module_ref::ModuleRef,
     prelude::*,
     sync::atomic::{
         Atomic,
@@ -146,16 +147,27 @@ impl MpathHead {
         false
     }
 
+    /// Ends a pending removal: clears `MPATH_HEAD_REMOVE_PENDING` and
+    /// returns the pin of the driver's module that [`MpathHead::can_remove`]
+    /// gave the removal; `None` if no removal was pending.
+    fn take_pending_removal(&self) -> Option<ModuleRef> {
+        let _guard = self.requeue_lock().lock();
+        if !self.test_and_clear_flag(bindings::MPATH_HEAD_REMOVE_PENDING) {
+            return None;
+        }
+        // SAFETY: The bit is only set with a pin given up for the removal
+        // (`can_remove`, under the lock we hold) and only cleared here or,
+        // before any pin, by `can_remove` itself: we cleared it, so the pin
+        // is ours.
+        Some(unsafe { self.fields().adopt_driver_pin() })
+    }
+
     /// Drops the module pin of a pending removal that `self` ends; `sync`
     /// waits for a removal work that is running.
     fn end_pending_removal(&self, sync: bool) {
-        let pending = {
-            let _guard = self.requeue_lock().lock();
-            self.test_and_clear_flag(bindings::MPATH_HEAD_REMOVE_PENDING)
-        };
-        if !pending {
+        let Some(pin) = self.take_pending_removal() else {
             return;
-        }
+        };
         // Not the work itself: it only calls the driver after it cleared
         // the bit itself.
         if sync {
@@ -163,9 +175,7 @@ impl MpathHead {
         } else {
             self.remove_work().cancel();
         }
-        // SAFETY: `can_remove` gave up a pin for the pending removal, which
-        // we ended (the bit was set and we cleared it).
-        drop(unsafe { self.fields().adopt_driver_pin() });
+        drop(pin);
     }
 
     /// A path was added, under the head's lock: a pending removal is off.
@@ -192,17 +202,11 @@ unsafe impl HasEmbeddedDelayedWork for MpathHead {
         // SAFETY: The head is set up when its removal work starts; `head`
         // is not used once `remove_head` may have freed it.
         let head = unsafe { this.as_ref() };
-        {
-            let _guard = head.requeue_lock().lock();
-            if !head.test_and_clear_flag(bindings::MPATH_HEAD_REMOVE_PENDING) {
-                // A path came back, or the head is being torn down.
-                return;
-            }
-        }
         // Taken before the driver may free the head.
-        // SAFETY: `can_remove` gave up a pin for the pending removal, which
-        // is this work's: it cleared the bit.
-        let pin = unsafe { head.fields().adopt_driver_pin() };
+        let Some(pin) = head.take_pending_removal() else {
+            // A path came back, or the head is being torn down.
+            return;
+        };
         if let Some(remove_head) = head.template().remove_head {
             // SAFETY: The driver's callback takes its own set-up head.
             unsafe { remove_head(head.as_raw()) };
