@@ -684,15 +684,4 @@ void mpath_remove_sysfs_link(struct mpath_device *dev);
  */
 ssize_t mpath_numa_nodes_show(struct mpath_device *dev, char *buf);
 
-/**
- * mpath_trace_bio_remap() - emit the block_bio_remap trace event
- * @bio: a bio of the head disk, already remapped to a path.
- * @dev: the head disk's device number.
- * @sector: the bio's sector on the head disk.
- *
- * For the library's own use (the Rust code cannot expand tracepoint
- * macros); not exported to modules.
- */
-void mpath_trace_bio_remap(struct bio *bio, dev_t dev, sector_t sector);
-
 #endif /* _LINUX_MULTIPATH_H */

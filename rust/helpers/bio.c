@@ -2,6 +2,7 @@
 
 #include <linux/bio.h>
 #include <linux/blkdev.h>
+#include <trace/events/block.h>
 
 __rust_helper void rust_helper_bio_set_dev(struct bio *bio, struct block_device *bdev)
 {
@@ -70,4 +71,10 @@ __rust_helper sector_t rust_helper_bdev_nr_sectors(struct block_device *bdev)
 __rust_helper bool rust_helper_bdev_is_partition(struct block_device *bdev)
 {
 	return bdev_is_partition(bdev);
+}
+
+__rust_helper void rust_helper_trace_block_bio_remap(struct bio *bio, dev_t dev,
+						     sector_t from)
+{
+	trace_block_bio_remap(bio, dev, from);
 }

@@ -27,6 +27,7 @@
 
 use crate::{
     device::MpathDevice,
+    fields::HeadFields,
     head::MpathHead, //
 };
 use kernel::{
@@ -48,8 +49,8 @@ use kernel::{
 // head until it is released, so the head outlives every open file.
 unsafe impl HasCdev for MpathHead {
     unsafe fn from_cdev(cdev: *mut bindings::cdev) -> *const Self {
-        // SAFETY: By the safety requirements `cdev` is a head's.
-        unsafe { kernel::container_of!(cdev, bindings::mpath_head, cdev) }.cast()
+        // By the safety requirements `cdev` is a head's.
+        HeadFields::from_cdev(cdev)
     }
 }
 

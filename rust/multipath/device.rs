@@ -145,9 +145,9 @@ unsafe impl SrcuListItem for MpathDevice {
     }
 
     unsafe fn from_links(links: *mut bindings::list_head) -> *const Self {
-        // SAFETY: By the safety requirements `links` is the `siblings` of a
-        // valid path; `MpathDevice` is a transparent wrapper of it.
-        unsafe { DeviceFields::from_siblings(links) }.cast()
+        // By the safety requirements `links` is the `siblings` of a valid
+        // path; `MpathDevice` is a transparent wrapper of it.
+        DeviceFields::from_siblings(links).cast()
     }
 }
 

@@ -31,10 +31,7 @@
 
 use crate::{
     device::MpathDevice,
-    head::{
-        unpin_driver,
-        MpathHead, //
-    },
+    head::MpathHead,
     head_ref::HeadRef,
     path::{
         PathInfo,
@@ -80,20 +77,21 @@ impl Operations for HeadOps {
     fn open(head: &MpathHead, _mode: u32) -> Result {
         // The opener holds the head and the driver's module (the disk's own
         // owner is the library, which is built in); `release` drops both.
-        if !head.pin_driver() {
-            return Err(ENXIO);
-        }
+        let pin = head.pin_driver().ok_or(ENXIO)?;
         if !head.get() {
-            unpin_driver(head.driver_module());
             return Err(ENXIO);
         }
+        // The opener's now, until `release`.
+        let _ = pin.into_raw();
         Ok(())
     }
 
     fn release(head: &MpathHead) {
-        let module = head.driver_module();
+        // SAFETY: `open` gave up a pin of the driver's module for this
+        // opener, which the block layer releases once.
+        let pin = unsafe { head.fields().adopt_driver_pin() };
         head.put();
-        unpin_driver(module);
+        drop(pin);
     }
 
     fn ioctl(head: &MpathHead, bdev: &BlockDevice, mode: u32, cmd: u32, arg: usize) -> Result<i32> {
@@ -327,9 +325,8 @@ impl MpathHead {
     /// the caller must not keep it past [`MpathHead::put_disk`].
     pub(crate) fn disk_bdev(&self) -> Option<&BlockDevice> {
         let disk = self.raw_disk();
-        // SAFETY: The head's disk is valid until `put_disk`, and its `part0`
-        // as long as the disk.
-        (!disk.is_null()).then(|| unsafe { BlockDevice::from_raw((*disk).part0) })
+        // SAFETY: The head's disk is valid until `put_disk`.
+        (!disk.is_null()).then(|| unsafe { BlockDevice::from_disk(disk) })
     }
 
     /// Sets the head disk's capacity in 512-byte sectors, as the driver

@@ -25,6 +25,7 @@ use kernel::{
         BlockDevice, //
     },
     error::to_result,
+    module_ref::ModuleRef,
     numa::NodeId,
     prelude::*,
     static_lock_class,
@@ -93,11 +94,15 @@ impl HeadFields {
     /// # Safety
     ///
     /// `ptr` is valid for writes of a head and nobody uses it; `mpdt` and
-    /// `iopolicy` (valid) outlive the head.
+    /// `iopolicy` (valid) outlive the head. `drv_module` is NULL or the
+    /// driver's module; `disk_groups` is NULL or a NULL-terminated array of
+    /// attribute groups for the head disk that outlives the head.
     pub unsafe fn init(
         ptr: *mut bindings::mpath_head,
         mpdt: &'static bindings::mpath_head_template,
         iopolicy: *mut c_int,
+        drv_module: *mut bindings::module,
+        disk_groups: *const *const bindings::attribute_group,
     ) -> Result {
         // SAFETY: `ptr` is valid for writes; zero is a valid start for
         // every field, and each is initialised below.
@@ -129,6 +134,8 @@ impl HeadFields {
             (*ptr).ref_.refs.counter = 1;
             (*ptr).mpdt = mpdt;
             (*ptr).iopolicy = iopolicy;
+            (*ptr).drv_module = drv_module;
+            (*ptr).disk_groups = disk_groups.cast_mut();
         }
         Ok(())
     }
@@ -280,12 +287,33 @@ impl HeadFields {
         unsafe { (*self.as_raw()).drv_module }
     }
 
-    /// Pins the driver's module (C's `try_module_get`); false if it is
-    /// being unloaded. The pin is dropped with `module_put`.
-    pub fn try_pin_driver(&self) -> bool {
+    /// Pins the driver's module; `None` if it is being unloaded.
+    pub fn try_pin_driver(&self) -> Option<ModuleRef> {
         // SAFETY: By the type invariant `drv_module` is NULL or the driver's
         // module, which is loaded while one of its heads is set up.
-        unsafe { bindings::try_module_get(self.drv_module()) }
+        unsafe { ModuleRef::try_get(self.drv_module()) }
+    }
+
+    /// Takes back a pin of the driver's module that
+    /// [`HeadFields::try_pin_driver`] returned and that was given up with
+    /// [`ModuleRef::into_raw`].
+    ///
+    /// # Safety
+    ///
+    /// The caller owns such a pin, and takes it back once only.
+    pub unsafe fn adopt_driver_pin(&self) -> ModuleRef {
+        // SAFETY: `drv_module` is constant while the head is set up (type
+        // invariant), so it is the pointer the pin was given up as; by the
+        // safety requirements the pin is the caller's.
+        unsafe { ModuleRef::from_raw(self.drv_module()) }
+    }
+
+    /// Returns the head whose `cdev` is at `cdev`: C's `container_of`,
+    /// without dereferencing anything (the result is only valid if `cdev`
+    /// is a head's).
+    pub fn from_cdev(cdev: *mut bindings::cdev) -> *const MpathHead {
+        cdev.wrapping_byte_sub(core::mem::offset_of!(bindings::mpath_head, cdev))
+            .cast()
     }
 
     /// Returns the head disk, or NULL.
@@ -364,9 +392,8 @@ impl DeviceFields {
         if disk.is_null() {
             return None;
         }
-        // SAFETY: By the type invariant the disk outlives the path, and its
-        // `part0` lives as long as the disk.
-        Some(unsafe { BlockDevice::from_raw((*disk).part0) })
+        // SAFETY: By the type invariant the disk outlives the path.
+        Some(unsafe { BlockDevice::from_disk(disk) })
     }
 
     /// Returns the path's own disk, or NULL.
@@ -413,14 +440,13 @@ impl DeviceFields {
         unsafe { &*(&raw mut (*self.as_raw()).siblings).cast::<SrcuListLinks>() }
     }
 
-    /// Returns the path whose `siblings` are at `links`.
-    ///
-    /// # Safety
-    ///
-    /// `links` is the `siblings` field of a valid `struct mpath_device`.
-    pub unsafe fn from_siblings(links: *mut bindings::list_head) -> *mut bindings::mpath_device {
-        // SAFETY: By the safety requirements `links` is inside a path.
-        unsafe { kernel::container_of!(links, bindings::mpath_device, siblings) }
+    /// Returns the path whose `siblings` are at `links`: C's
+    /// `container_of`, without dereferencing anything (the result is only
+    /// valid if `links` is a path's).
+    pub fn from_siblings(links: *mut bindings::list_head) -> *mut bindings::mpath_device {
+        links
+            .wrapping_byte_sub(core::mem::offset_of!(bindings::mpath_device, siblings))
+            .cast()
     }
 
     /// Ties the path to `head`: its head, disk, node and counter, and an

@@ -58,6 +58,7 @@ use kernel::{
         BioList,
         BlockDevice, //
     },
+    module_ref::ModuleRef,
     numa::{
         self,
         NodeId, //
@@ -88,6 +89,7 @@ use kernel::{
         HasEmbeddedDelayedWork,
         HasEmbeddedWork, //
     },
+    ThisModule, //
 };
 
 /// The head's diagnostic counters (NVMe's `diag/` sysfs files).
@@ -167,13 +169,36 @@ impl MpathHead {
         mpdt: &'static bindings::mpath_head_template,
         iopolicy: *mut c_int,
     ) -> Result {
+        // SAFETY: By the safety requirements; no module or groups.
+        unsafe { Self::init_for(ptr, mpdt, iopolicy, None, core::ptr::null()) }
+    }
+
+    /// As [`MpathHead::init`], for a driver in `module` (pinned while the
+    /// head disk is open or its removal is pending) with `disk_groups` as
+    /// the head disk's attribute groups (the C driver's `drv_module` and
+    /// `disk_groups`).
+    ///
+    /// # Safety
+    ///
+    /// As [`MpathHead::init`]; `disk_groups` is NULL or a NULL-terminated
+    /// array of attribute groups whose methods expect the head disk, which
+    /// outlives the head.
+    pub unsafe fn init_for(
+        ptr: *mut bindings::mpath_head,
+        mpdt: &'static bindings::mpath_head_template,
+        iopolicy: *mut c_int,
+        module: Option<&'static ThisModule>,
+        disk_groups: *const *const bindings::attribute_group,
+    ) -> Result {
         if iopolicy.is_null() {
             return Err(EINVAL);
         }
         Self::check_template(mpdt)?;
+        let module = module.map_or(core::ptr::null_mut(), ThisModule::as_ptr);
         // SAFETY: `ptr` is valid for writes and unused, by the safety
-        // requirements, as are `mpdt` and `iopolicy`.
-        unsafe { HeadFields::init(ptr, mpdt, iopolicy)? };
+        // requirements, as are `mpdt`, `iopolicy` and `disk_groups`; a
+        // `ThisModule` is its code's module.
+        unsafe { HeadFields::init(ptr, mpdt, iopolicy, module, disk_groups)? };
         // SAFETY: The work items are valid memory that nobody uses yet.
         unsafe {
             <Self as HasEmbeddedWork<REQUEUE_WORK>>::init_embedded_work(
@@ -397,15 +422,9 @@ impl MpathHead {
     }
 
     /// Pins the driver's module (`drv_module`, NULL for built-in code);
-    /// false if it is being unloaded.
-    pub(crate) fn pin_driver(&self) -> bool {
+    /// `None` if it is being unloaded.
+    pub(crate) fn pin_driver(&self) -> Option<ModuleRef> {
         self.0.try_pin_driver()
-    }
-
-    /// Returns the driver's module, for [`unpin_driver`] once the head may
-    /// be gone.
-    pub(crate) fn driver_module(&self) -> DriverModule {
-        DriverModule(self.0.drv_module())
     }
 
     /// Checks that the template sets its optional callbacks in the pairs
@@ -662,13 +681,4 @@ pub(crate) fn update_bit(flags: &Atomic<usize>, bit: u32, set: bool) -> bool {
             Err(now) => old = now,
         }
     }
-}
-
-/// The driver's module of a head, pinned by [`MpathHead::pin_driver`].
-pub(crate) struct DriverModule(*mut bindings::module);
-
-/// Drops a pin taken by [`MpathHead::pin_driver`].
-pub(crate) fn unpin_driver(module: DriverModule) {
-    // SAFETY: The caller owns a pin of `module` (NULL is fine).
-    unsafe { bindings::module_put(module.0) };
 }

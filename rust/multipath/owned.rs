@@ -156,20 +156,22 @@ impl<T: MpathHeadTemplate> OwnedHead<T> {
                 )
             })
             .transpose()?;
+        let disk_groups = groups
+            .as_ref()
+            .map_or(core::ptr::null(), |groups| groups.0.as_ptr());
         // SAFETY: The head memory is ours and unused; the template is static
-        // and the policy storage lives in `self`, as long as the head.
-        unsafe { MpathHead::init(head.get(), Template::<T>::table(), policy.get())? };
-        // SAFETY: The head is set up and not shared yet. The module is the
-        // caller's own, alive while its code (and so the head) is. The
-        // groups live in `self`, as long as the head; the driver's group is
-        // typed for the head disk's operations, so its methods expect the
-        // head disk.
+        // and the policy storage lives in `self`, as long as the head. So do
+        // the groups; the driver's group is typed for the head disk's
+        // operations, so its methods expect the head disk.
         unsafe {
-            (*head.get()).drv_module = module.map_or(core::ptr::null_mut(), |m| m.as_ptr());
-            if let Some(groups) = &groups {
-                (*head.get()).disk_groups = groups.0.as_ptr().cast_mut();
-            }
-        }
+            MpathHead::init_for(
+                head.get(),
+                Template::<T>::table(),
+                policy.get(),
+                module,
+                disk_groups,
+            )?
+        };
         // INVARIANT: Set up just now, with no path.
         Ok(Self {
             head,

@@ -57,13 +57,11 @@
 //! # Ok::<(), Error>(())
 //! ```
 
-use crate::head::{
-    unpin_driver,
-    MpathHead, //
-};
+use crate::head::MpathHead;
 use core::ptr::NonNull;
 use kernel::{
     bindings,
+    module_ref::ModuleRef,
     prelude::*,
     sync::atomic::{
         Atomic,
@@ -136,26 +134,40 @@ impl MpathHead {
             // Already pending: the module is pinned once only.
             return false;
         }
-        if !self.pin_driver() {
+        let Some(pin) = self.pin_driver() else {
             // The driver is being unloaded: remove now.
             self.clear_flag(bindings::MPATH_HEAD_REMOVE_PENDING);
             return true;
-        }
+        };
+        // The pending removal's, until it ends (`end_pending_removal` or
+        // the work).
+        let _ = pin.into_raw();
         let delay = secs as usize * bindings::CONFIG_HZ as usize;
         self.remove_work().enqueue(workqueue::system(), delay);
         false
     }
 
+    /// Ends a pending removal: clears `MPATH_HEAD_REMOVE_PENDING` and
+    /// returns the pin of the driver's module that [`MpathHead::can_remove`]
+    /// gave the removal; `None` if no removal was pending.
+    fn take_pending_removal(&self) -> Option<ModuleRef> {
+        let _guard = self.requeue_lock().lock();
+        if !self.test_and_clear_flag(bindings::MPATH_HEAD_REMOVE_PENDING) {
+            return None;
+        }
+        // SAFETY: The bit is only set with a pin given up for the removal
+        // (`can_remove`, under the lock we hold) and only cleared here or,
+        // before any pin, by `can_remove` itself: we cleared it, so the pin
+        // is ours.
+        Some(unsafe { self.fields().adopt_driver_pin() })
+    }
+
     /// Drops the module pin of a pending removal that `self` ends; `sync`
     /// waits for a removal work that is running.
     fn end_pending_removal(&self, sync: bool) {
-        let pending = {
-            let _guard = self.requeue_lock().lock();
-            self.test_and_clear_flag(bindings::MPATH_HEAD_REMOVE_PENDING)
-        };
-        if !pending {
+        let Some(pin) = self.take_pending_removal() else {
             return;
-        }
+        };
         // Not the work itself: it only calls the driver after it cleared
         // the bit itself.
         if sync {
@@ -163,7 +175,7 @@ impl MpathHead {
         } else {
             self.remove_work().cancel();
         }
-        unpin_driver(self.driver_module());
+        drop(pin);
     }
 
     /// A path was added, under the head's lock: a pending removal is off.
@@ -190,20 +202,15 @@ unsafe impl HasEmbeddedDelayedWork for MpathHead {
         // SAFETY: The head is set up when its removal work starts; `head`
         // is not used once `remove_head` may have freed it.
         let head = unsafe { this.as_ref() };
-        {
-            let _guard = head.requeue_lock().lock();
-            if !head.test_and_clear_flag(bindings::MPATH_HEAD_REMOVE_PENDING) {
-                // A path came back, or the head is being torn down.
-                return;
-            }
-        }
-        // Read before the driver may free the head; the pin taken by
-        // `can_remove` is this work's now.
-        let module = head.driver_module();
+        // Taken before the driver may free the head.
+        let Some(pin) = head.take_pending_removal() else {
+            // A path came back, or the head is being torn down.
+            return;
+        };
         if let Some(remove_head) = head.template().remove_head {
             // SAFETY: The driver's callback takes its own set-up head.
             unsafe { remove_head(head.as_raw()) };
         }
-        unpin_driver(module);
+        drop(pin);
     }
 }

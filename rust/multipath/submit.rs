@@ -33,9 +33,7 @@ impl MpathHead {
             bio.set_dev(bdev);
             bio.set_flag(BioFlag::REMAPPED);
             bio.set_opf_flags(ReqFlags::DRV);
-            // SAFETY: The bio and the head disk are valid; the trace event
-            // only records them.
-            unsafe { bindings::mpath_trace_bio_remap(bio.as_ptr(), self.disk_devt(), sector) };
+            bio.trace_remap(self.disk_devt(), sector);
             bio.submit();
         } else if self.available_path(&srcu) {
             // Queued inside the read-side section, so that a remover that

@@ -39,6 +39,7 @@ use kernel::{
         OpenBlockDevice, //
     },
     container_of,
+    device::Device,
     prelude::*,
     sync::Arc, //
 };
@@ -92,12 +93,11 @@ impl Path {
     /// Opens the disk `devt` as a path.
     fn open(devt: u32) -> Result<Self> {
         let bdev = OpenBlockDevice::open(devt, true)?;
-        // SAFETY: The disk is alive while we hold it open; its parent, if
-        // any, is a registered device.
-        let scsi = unsafe {
-            let parent = (*(*bdev.bdev().disk_raw()).part0).bd_device.parent;
-            !parent.is_null() && bindings::scsi_is_sdev_device(parent) != 0
-        };
+        let scsi = bdev.bdev().disk_parent().is_some_and(|parent| {
+            // SAFETY: `parent` is a registered device, alive while the disk
+            // we hold open is.
+            unsafe { bindings::scsi_is_sdev_device(raw_device(parent)) != 0 }
+        });
         Ok(Self {
             mdev: MpathDevice::new(),
             bdev,
@@ -111,15 +111,21 @@ impl Path {
         if !self.scsi {
             return bindings::scsi_device_state_SDEV_RUNNING;
         }
+        let Some(parent) = self.bdev.bdev().disk_parent() else {
+            return bindings::scsi_device_state_SDEV_RUNNING;
+        };
         // SAFETY: The disk is an sd disk, alive while the path holds it open;
         // its parent device is the `sdev_gendev` of a `scsi_device`.
         unsafe {
-            let disk = self.bdev.bdev().disk_raw();
-            let parent = (*(*disk).part0).bd_device.parent;
-            let sdev = container_of!(parent, bindings::scsi_device, sdev_gendev);
+            let sdev = container_of!(raw_device(parent), bindings::scsi_device, sdev_gendev);
             core::ptr::read_volatile(&raw const (*sdev).sdev_state)
         }
     }
+}
+
+/// Returns the C struct of `dev`, a transparent wrapper of it.
+fn raw_device(dev: &Device) -> *mut bindings::device {
+    core::ptr::from_ref(dev).cast_mut().cast()
 }
 
 /// The sample's template: a path is usable while its SCSI device runs.

@@ -464,6 +464,58 @@ fn show_into<V: AttrValue>(value: &V, page: &mut [u8]) -> Result<usize> {
     Ok(f.bytes_written())
 }
 
+/// Formats `value` and a newline into the sysfs page at `buf`, as an
+/// attribute's `show` does; returns the length written or a negative
+/// errno. For `show` methods that C calls with its own page, such as those
+/// of a library's C API.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::block::attr;
+///
+/// let mut page = KVec::from_elem(0u8, kernel::page::PAGE_SIZE, GFP_KERNEL)?;
+/// // SAFETY: `page` is a page, ours for the call.
+/// let len = unsafe { attr::show_to_page(&42u32, page.as_mut_ptr().cast()) };
+/// assert_eq!(&page[..3], b"42\n");
+/// assert_eq!(len, 3);
+/// // SAFETY: A C string literal.
+/// assert_eq!(unsafe { attr::parse_c_str::<u64>(c"0x10\n".as_char_ptr()) }, Ok(16));
+/// // SAFETY: As above.
+/// assert_eq!(unsafe { attr::parse_c_str::<u32>(c"ten".as_char_ptr()) }, Err(EINVAL));
+/// # Ok::<(), Error>(())
+/// ```
+///
+/// # Safety
+///
+/// `buf` is valid for writes of `PAGE_SIZE` bytes and not otherwise used
+/// during the call.
+pub unsafe fn show_to_page<V: AttrValue>(value: &V, buf: *mut c_char) -> isize {
+    // SAFETY: By the safety requirements the page is ours for the call.
+    let page = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), PAGE_SIZE) };
+    match show_into(value, page) {
+        // A page length fits.
+        Ok(len) => len as isize,
+        Err(e) => e.to_errno() as isize,
+    }
+}
+
+/// Parses the NUL-terminated string at `buf` as a `V`, as an attribute's
+/// `store` does (`EINVAL` beyond [`MAX_STORE_LEN`] bytes). For `store`
+/// methods that C calls with its own string; see [`show_to_page`].
+///
+/// # Safety
+///
+/// `buf` is a valid NUL-terminated string, unchanged during the call.
+pub unsafe fn parse_c_str<V: AttrValue>(buf: *const c_char) -> Result<V> {
+    // SAFETY: By the safety requirements.
+    let input = unsafe { crate::str::CStr::from_char_ptr(buf) }.to_bytes();
+    if input.len() > MAX_STORE_LEN {
+        return Err(EINVAL);
+    }
+    V::parse(input)
+}
+
 /// Parses `input` as `A`'s value and stores it: the whole of a store but
 /// for the C calling convention.
 fn store_from<T: Operations, A: Store<T>>(data: Data<'_, T>, input: &[u8]) -> Result {

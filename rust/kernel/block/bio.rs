@@ -274,6 +274,14 @@ impl Bio {
         unsafe { bindings::bio_set_dev(self.as_ptr(), bdev.as_raw()) };
     }
 
+    /// Records the `block_bio_remap` trace event: the bio, sent to the
+    /// device it is set to now, was for sector `from` of device `from_dev`.
+    pub fn trace_remap(&self, from_dev: u32, from: u64) {
+        // SAFETY: By the type invariant the bio is valid; the event only
+        // records it.
+        unsafe { bindings::trace_block_bio_remap(self.as_ptr(), from_dev, from) };
+    }
+
     /// Returns the bio's private pointer.
     pub fn private(&self) -> *mut c_void {
         self.raw().bi_private

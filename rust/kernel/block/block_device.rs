@@ -7,6 +7,7 @@
 use crate::{
     bindings,
     block::bio_disk::Geometry,
+    device::Device,
     error::{
         code::{
             ENOIOCTLCMD,
@@ -47,6 +48,8 @@ use crate::{
 /// assert_eq!(bdev.name().to_bytes(), b"rmembdev");
 /// assert!(!bdev.is_partition());
 /// assert!(bdev.disk_is_added());
+/// // A memory disk has no parent device.
+/// assert!(bdev.disk_parent().is_none());
 /// # drop(open);
 /// # Ok::<(), kernel::error::Error>(())
 /// ```
@@ -71,6 +74,18 @@ impl BlockDevice {
         unsafe { &*ptr.cast() }
     }
 
+    /// Borrows the whole-disk device (C's `part0`) of `disk`.
+    ///
+    /// # Safety
+    ///
+    /// `disk` points to a valid `struct gendisk` that stays alive for `'a`.
+    #[inline]
+    pub unsafe fn from_disk<'a>(disk: *mut bindings::gendisk) -> &'a Self {
+        // SAFETY: `disk` is valid for `'a` by the safety requirements; its
+        // `part0` is set when it is allocated and lives as long as the disk.
+        unsafe { Self::from_raw((*disk).part0) }
+    }
+
     /// Returns the raw pointer.
     #[inline]
     pub fn as_raw(&self) -> *mut bindings::block_device {
@@ -89,6 +104,20 @@ impl BlockDevice {
         // SAFETY: By the type invariant the device is valid; `bd_disk` is
         // set when it is created and never changes.
         unsafe { (*self.as_raw()).bd_disk }
+    }
+
+    /// Returns the parent of the device's disk in sysfs (the device of the
+    /// driver that added the disk), if it has one.
+    pub fn disk_parent(&self) -> Option<&Device> {
+        // SAFETY: By the type invariant the device is valid, and so are its
+        // disk and the disk's `part0`, which live at least as long.
+        let parent = unsafe { (*(*self.disk_raw()).part0).bd_device.parent };
+        if parent.is_null() {
+            return None;
+        }
+        // SAFETY: A device holds a reference to its parent until it is
+        // released, so the parent outlives `self`.
+        Some(unsafe { Device::from_raw(parent) })
     }
 
     /// Returns the device number (C's `bd_dev`).

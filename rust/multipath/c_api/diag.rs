@@ -8,6 +8,7 @@ use crate::head::{
 };
 use kernel::{
     bindings,
+    block::attr,
     prelude::*,
     sync::atomic::Relaxed, //
 };
@@ -33,7 +34,7 @@ pub unsafe extern "C" fn mpath_diag_counter_show(
         .load(Relaxed);
     // As NVMe always printed it: the `atomic_long_t` as an unsigned long.
     // SAFETY: `buf` is a sysfs page, by the safety requirements.
-    unsafe { bindings::sysfs_emit(buf, c"%lu\n".as_char_ptr(), value as c_ulong) as isize }
+    unsafe { attr::show_to_page(&(value as u64), buf) }
 }
 
 /// Sets a diagnostic counter (C's `mpath_diag_counter_store`).
@@ -53,11 +54,10 @@ pub unsafe extern "C" fn mpath_diag_counter_store(
     if buf.is_null() {
         return EINVAL.to_errno();
     }
-    let mut value = 0u64;
     // SAFETY: `buf` is a NUL-terminated string, by the safety requirements.
-    if unsafe { bindings::kstrtoull(buf, 0, &mut value) } != 0 {
+    let Ok(value) = (unsafe { attr::parse_c_str::<u64>(buf) }) else {
         return EINVAL.to_errno();
-    }
+    };
     // SAFETY: By the safety requirements.
     unsafe { MpathHead::from_raw(head) }
         .diag_counter(which)

@@ -115,6 +115,6 @@ pub unsafe extern "C" fn mpath_kick_requeue(head: *mut bindings::mpath_head) {
 /// `disk` is a valid disk.
 #[export]
 pub unsafe extern "C" fn mpath_is_head_disk(disk: *mut bindings::gendisk) -> bool {
-    // SAFETY: A valid disk's `part0` lives as long as the disk.
-    crate::disk::is_head_disk(unsafe { kernel::block::BlockDevice::from_raw((*disk).part0) })
+    // SAFETY: The disk is valid for the call, by the safety requirements.
+    crate::disk::is_head_disk(unsafe { kernel::block::BlockDevice::from_disk(disk) })
 }

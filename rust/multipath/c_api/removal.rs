@@ -5,6 +5,7 @@
 use crate::head::MpathHead;
 use kernel::{
     bindings,
+    block::attr,
     prelude::*, //
 };
 
@@ -22,7 +23,7 @@ pub unsafe extern "C" fn mpath_delayed_removal_secs_show(
     // SAFETY: By the safety requirements.
     let secs = unsafe { MpathHead::from_raw(head) }.delayed_removal_secs();
     // SAFETY: `buf` is a sysfs page, by the safety requirements.
-    unsafe { bindings::sysfs_emit(buf, c"%u\n".as_char_ptr(), secs) as isize }
+    unsafe { attr::show_to_page(&secs, buf) }
 }
 
 /// Sets a head's removal delay (C's `mpath_delayed_removal_secs_store`).
@@ -38,13 +39,12 @@ pub unsafe extern "C" fn mpath_delayed_removal_secs_store(
     if buf.is_null() {
         return EINVAL.to_errno();
     }
-    let mut secs = 0u32;
     // SAFETY: `buf` is a NUL-terminated string, by the safety requirements.
-    if unsafe { bindings::kstrtouint(buf, 0, &mut secs) } != 0 {
+    let Ok(secs) = (unsafe { attr::parse_c_str::<u32>(buf) }) else {
         // Not a number, or one beyond `unsigned int` (-ERANGE): both are
         // bad input to a sysfs store.
         return EINVAL.to_errno();
-    }
+    };
     // SAFETY: By the safety requirements.
     super::errno(unsafe { MpathHead::from_raw(head) }.set_delayed_removal_secs(secs))
 }
