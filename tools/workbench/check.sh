@@ -38,14 +38,33 @@ ln -sf "$(basename "$run")" "$LOGS/kunit-latest.log"
 log "guest ran for $(($(date +%s) - start)) s"
 
 # Multipath scenarios: real topologies booted with the scenario initramfs.
+# Each guest is one QEMU thread (smp=N guests run single-threaded TCG), so
+# SCENARIO_JOBS guests (the host's CPU count, at most 2, by default) run at
+# once, the longest time limits first; the report keeps the list's order.
 bash "$WB/initramfs.sh" >/dev/null
+jobs_max=${SCENARIO_JOBS:-$(($(nproc) < 2 ? $(nproc) : 2))}
 scenarios=()
-while read -r name limit args; do
+declare -A slogs=()
+mapfile -t specs < <(scenario_specs | awk '{ n = $1; $1 = $2; $2 = n; print }' | sort -s -k1,1nr)
+running=0
+for spec in "${specs[@]}"; do
+	read -r limit name args <<<"$spec"
+	if [ "$running" -ge "$jobs_max" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
 	slog=$LOGS/scenario-$name-$(date +%Y%m%d-%H%M%S).log
+	slogs[$name]=$slog
 	log "scenario $name (console log: $slog)"
 	# shellcheck disable=SC2086 # the kernel arguments are words
-	SCENARIO_TIMEOUT=$limit bash "$WB/scenario.sh" "$name" "$slog" $args </dev/null
-	scenarios+=(--scenario "$name=$slog" --boot "scenario-$name=$?")
+	(SCENARIO_TIMEOUT=$limit bash "$WB/scenario.sh" "$name" "$slog" $args </dev/null
+	 echo $? >"$slog.rc") &
+	running=$((running + 1))
+done
+wait
+while read -r name _; do
+	slog=${slogs[$name]}
+	scenarios+=(--scenario "$name=$slog" --boot "scenario-$name=$(cat "$slog.rc" 2>/dev/null || echo 1)")
 done < <(scenario_specs)
 
 python3 "$WB/report.py" --work "$WORK" "${gates[@]/#/--gate=}" \
