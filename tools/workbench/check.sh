@@ -45,10 +45,10 @@ bash "$WB/initramfs.sh" >/dev/null
 jobs_max=${SCENARIO_JOBS:-$(($(nproc) < 2 ? $(nproc) : 2))}
 scenarios=()
 declare -A slogs=()
-mapfile -t specs < <(scenario_specs | awk '{ n = $1; $1 = $2; $2 = n; print }' | sort -s -k1,1nr)
+mapfile -t specs < <(scenario_specs | sort -s -k2,2nr)
 running=0
 for spec in "${specs[@]}"; do
-	read -r limit name args <<<"$spec"
+	read -r name limit args <<<"$spec"
 	if [ "$running" -ge "$jobs_max" ]; then
 		wait -n
 		running=$((running - 1))
