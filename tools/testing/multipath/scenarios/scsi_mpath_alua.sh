@@ -7,7 +7,8 @@
 # each path's access_state as scsi_dh_alua learned it; every I/O policy
 # uses only the optimized path; the head's sysfs.  Then every port group
 # transitioning (I/O waits for the transition's end), unavailable and
-# offline (I/O fails at once).
+# offline (I/O waits for no_path_timeout seconds, then fails; a read that
+# waits completes when the states come back).
 . /scenarios/lib.sh
 . /scenarios/scsi_lib.sh
 
@@ -130,8 +131,10 @@ check states_back_standby wait_state "$STBY" standby
 # port group in one state).  While every path is transitioning, a read of
 # the head waits: scsi_dh_alua polls the port groups every 2 s, and when
 # the transition ends the read completes with the data written before it.
-# While every path is unavailable or offline, a read fails at once (EIO),
-# and I/O works again once the states are back.
+# While every path is unavailable or offline, a read waits for the head's
+# no_path_timeout (3 s here) and then fails (EIO); with the default (60 s),
+# a read that waits completes once the states are back.  I/O works again
+# once the states are back.
 
 # all_paths_in STATE NAME: every port group goes to ALUA state STATE and
 # every path's access_state reads NAME.
@@ -158,14 +161,38 @@ states_back() {
 	done
 }
 
-# read_fails_at_once: a read of the head ends with EIO within 10 s.
-read_fails_at_once() {
+# read_waits_then_fails: with no_path_timeout 3, a read of the head still
+# waits after 1.5 s and ends with EIO within 10 s.
+read_waits_then_fails() {
+	echo 3 >"/sys/block/$HEAD/no_path_timeout" || return 1
 	dd if="/dev/$HEAD" of=/dev/null bs=4k count=1 iflag=direct 2>/tmp/eio.err &
-	finished $! 10 || {
-		echo "the read still waits after 10 s"
+	pid=$!
+	sleep 1.5
+	running $pid || {
+		echo "the read ended before the timeout"
 		return 1
 	}
-	! wait $! && grep -q "Input/output error" /tmp/eio.err
+	finished $pid 10 || {
+		echo "the read still waits 10 s after the timeout"
+		return 1
+	}
+	! wait $pid && grep -q "Input/output error" /tmp/eio.err
+}
+
+# read_waits_for_states_back: with the default no_path_timeout, a read
+# issued while every path is out waits and completes once the states are
+# back, with the data written before.
+read_waits_for_states_back() {
+	echo 60 >"/sys/block/$HEAD/no_path_timeout" || return 1
+	dd if="/dev/$HEAD" of=/tmp/during bs=64k skip=64 count=4 iflag=direct &
+	pid=$!
+	sleep 2
+	running $pid || {
+		echo "the read did not wait"
+		return 1
+	}
+	states_back || return 1
+	finished $pid 30 && wait $pid && cmp -s /tmp/pattern /tmp/during
 }
 
 dd if=/dev/urandom of=/tmp/pattern bs=64k count=4 2>/dev/null
@@ -183,9 +210,13 @@ check read_after_transition_data cmp -s /tmp/pattern /tmp/during
 for st in 3:unavailable 14:offline; do
 	sname=${st#*:}
 	check "all_paths_${sname}" all_paths_in "${st%%:*}" "$sname"
-	check "read_fails_at_once_${sname}" read_fails_at_once
+	check "read_waits_then_fails_${sname}" read_waits_then_fails
 	check "back_from_${sname}" states_back
 	check "io_after_${sname}" head_io "$HEAD"
+	check "pattern_again_${sname}" dd if=/tmp/pattern of="/dev/$HEAD" \
+		bs=64k seek=64 count=4 oflag=direct
+	check "all_paths_${sname}_again" all_paths_in "${st%%:*}" "$sname"
+	check "read_waits_for_states_back_${sname}" read_waits_for_states_back
 done
 
 # Bad input to the new stores: rejected, nothing changed.
@@ -210,6 +241,26 @@ check iopolicy_numa_again test "$(cat "/sys/block/$HEAD/iopolicy")" = numa
 check multipath_param_reads_on test "$(cat /sys/module/scsi_mod/parameters/multipath)" = on
 check multipath_param_rejects_bad_input bad /sys/module/scsi_mod/parameters/multipath on
 check wwid_read_only sh -c "! echo x >/sys/block/$HEAD/wwid 2>/dev/null"
+# The checker's interval and the wait for a path: seconds from 0 to 86400.
+SECS_BAD="-1 x 1x 86401 4294967296 99999999999999999999 0x10"
+for f in path_check_interval no_path_timeout; do
+	# shellcheck disable=SC2086 # a list on purpose
+	check "${f}_rejects_bad_input" bad "/sys/block/$HEAD/$f" \
+		"$(cat "/sys/block/$HEAD/$f")" "" $SECS_BAD
+	check "${f}_takes_0" sh -c "echo 0 >/sys/block/$HEAD/$f"
+	check "${f}_reads_0" test "$(cat "/sys/block/$HEAD/$f")" = 0
+	check "${f}_takes_86400" sh -c "echo 86400 >/sys/block/$HEAD/$f"
+	check "${f}_reads_86400" test "$(cat "/sys/block/$HEAD/$f")" = 86400
+done
+echo 5 >"/sys/block/$HEAD/path_check_interval"
+echo 60 >"/sys/block/$HEAD/no_path_timeout"
+for f in multipath_check_interval multipath_no_path_timeout; do
+	P=/sys/module/scsi_mod/parameters/$f
+	# shellcheck disable=SC2086 # a list on purpose
+	check "${f}_param_rejects_bad_input" bad "$P" "$(cat "$P")" "" $SECS_BAD
+done
+check check_interval_param_default test "$(cat /sys/module/scsi_mod/parameters/multipath_check_interval)" = 5
+check no_path_timeout_param_default test "$(cat /sys/module/scsi_mod/parameters/multipath_no_path_timeout)" = 60
 check scsi_debug_alua_shift_rejects_bad_input bad "$SDEBUG/alua_shift" 0 3 -1 x ""
 check scsi_debug_alua_state_rejects_bad_input bad "$SDEBUG/alua_state" -1 \
 	-2 4 13 16 x ""
