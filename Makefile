@@ -10,12 +10,13 @@
 
 WB := tools/workbench
 
-.PHONY: all setup toolchain kernel-source tree build check demo lint kunit bench soak help
+.PHONY: all setup toolchain kernel-source tree build check check-full demo lint kunit bench soak help
 
 all: help
 
 help:
 	@echo "make check   build the test kernel and run every test"
+	@echo "make check-full  make check plus the long scenarios (stress, dm-multipath side by side)"
 	@echo "make demo    boot the kernel under QEMU and show libmultipath at work"
 	@echo "make build   set up and build the test kernel only"
 	@echo "make kunit   boot the built kernel and run the KUnit suites only"
@@ -39,6 +40,9 @@ build:
 
 check:
 	bash $(WB)/check.sh
+
+check-full:
+	SCENARIO_TIER=full bash $(WB)/check.sh
 
 demo:
 	bash $(WB)/demo.sh

@@ -57,8 +57,10 @@ for spec in "${specs[@]}"; do
 	slogs[$name]=$slog
 	log "scenario $name (console log: $slog)"
 	# shellcheck disable=SC2086 # the kernel arguments are words
-	(SCENARIO_TIMEOUT=$limit bash "$WB/scenario.sh" "$name" "$slog" $args </dev/null
-	 echo $? >"$slog.rc") &
+	(t0=$(date +%s)
+	 SCENARIO_TIMEOUT=$limit bash "$WB/scenario.sh" "$name" "$slog" $args </dev/null
+	 echo $? >"$slog.rc"
+	 echo $(($(date +%s) - t0)) >"$slog.secs") &
 	running=$((running + 1))
 done
 wait
@@ -66,6 +68,12 @@ while read -r name _; do
 	slog=${slogs[$name]}
 	scenarios+=(--scenario "$name=$slog" --boot "scenario-$name=$(cat "$slog.rc" 2>/dev/null || echo 1)")
 done < <(scenario_specs)
+
+# Each scenario's wall time, longest first, so that slow ones are visible.
+log "scenario times (wall clock, $jobs_max at a time):"
+for name in "${!slogs[@]}"; do
+	echo "$(cat "${slogs[$name]}.secs" 2>/dev/null || echo '?') s $name"
+done | sort -rn >&2
 
 python3 "$WB/report.py" --work "$WORK" "${gates[@]/#/--gate=}" \
 	--boot "kunit=$rc" --ktap "$run" "${scenarios[@]}" \

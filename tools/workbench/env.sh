@@ -26,14 +26,29 @@ KMAKE=(make -s -C "$SRC" O="$BUILD" LLVM=-19
 
 log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
 
-# The scenarios of scenarios.list as "NAME LIMIT KERNEL-ARGS..." lines;
-# with an argument, only those whose name matches that glob.
+# The scenario lists in force: `make check` runs scenarios.list,
+# `make check-full` (SCENARIO_TIER=full) also the longer ones of
+# scenarios-full.list.
+scenario_lists() {
+	echo "$WB/scenarios.list"
+	[ "${SCENARIO_TIER:-}" = full ] && echo "$WB/scenarios-full.list"
+	return 0
+}
+
+# The scenarios of the lists in force (all lists with ALL set) as
+# "NAME LIMIT KERNEL-ARGS..." lines; with an argument, only those whose
+# name matches that glob.
 scenario_specs() {
-	local name rest
-	while read -r name rest; do
-		case $name in '' | '#'*) continue ;; esac
-		# shellcheck disable=SC2053 # $1 is a glob on purpose
-		[[ $name == ${1:-*} ]] && echo "$name $rest"
-	done <"$WB/scenarios.list"
+	local name rest list
+	for list in $(if [ -n "${ALL:-}" ]; then
+		echo "$WB/scenarios.list" "$WB/scenarios-full.list"
+	else scenario_lists; fi); do
+		[ -f "$list" ] || continue
+		while read -r name rest; do
+			case $name in '' | '#'*) continue ;; esac
+			# shellcheck disable=SC2053 # $1 is a glob on purpose
+			[[ $name == ${1:-*} ]] && echo "$name $rest"
+		done <"$list"
+	done
 	return 0
 }

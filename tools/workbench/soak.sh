@@ -33,5 +33,5 @@ while read -r name limit args; do
 	SCENARIO_TIMEOUT=$((DURATION * 2 + 900)) bash "$WB/scenario.sh" "$name" "$slog" \
 		$args "mpath.duration=$phase" </dev/null
 	scenarios+=(--scenario "$name=$slog" --boot "soak-$name=$?")
-done < <(scenario_specs '*_stress')
+done < <(ALL=1 scenario_specs '*_stress')
 python3 "$WB/report.py" --work "$WORK" "${scenarios[@]}"
