@@ -243,21 +243,21 @@ check multipath_param_rejects_bad_input bad /sys/module/scsi_mod/parameters/mult
 check wwid_read_only sh -c "! echo x >/sys/block/$HEAD/wwid 2>/dev/null"
 # The checker's interval and the wait for a path: seconds from 0 to 86400.
 SECS_BAD="-1 x 1x 86401 4294967296 99999999999999999999 0x10"
-for f in path_check_interval no_path_timeout; do
+for attr in path_check_interval no_path_timeout; do
 	# shellcheck disable=SC2086 # a list on purpose
-	check "${f}_rejects_bad_input" bad "/sys/block/$HEAD/$f" \
-		"$(cat "/sys/block/$HEAD/$f")" "" $SECS_BAD
-	check "${f}_takes_0" sh -c "echo 0 >/sys/block/$HEAD/$f"
-	check "${f}_reads_0" test "$(cat "/sys/block/$HEAD/$f")" = 0
-	check "${f}_takes_86400" sh -c "echo 86400 >/sys/block/$HEAD/$f"
-	check "${f}_reads_86400" test "$(cat "/sys/block/$HEAD/$f")" = 86400
+	check "${attr}_rejects_bad_input" bad "/sys/block/$HEAD/$attr" \
+		"$(cat "/sys/block/$HEAD/$attr")" "" $SECS_BAD
+	check "${attr}_takes_0" sh -c "echo 0 >/sys/block/$HEAD/$attr"
+	check "${attr}_reads_0" test "$(cat "/sys/block/$HEAD/$attr")" = 0
+	check "${attr}_takes_86400" sh -c "echo 86400 >/sys/block/$HEAD/$attr"
+	check "${attr}_reads_86400" test "$(cat "/sys/block/$HEAD/$attr")" = 86400
 done
 echo 5 >"/sys/block/$HEAD/path_check_interval"
 echo 60 >"/sys/block/$HEAD/no_path_timeout"
-for f in multipath_check_interval multipath_no_path_timeout; do
-	P=/sys/module/scsi_mod/parameters/$f
+for param in multipath_check_interval multipath_no_path_timeout; do
+	P=/sys/module/scsi_mod/parameters/$param
 	# shellcheck disable=SC2086 # a list on purpose
-	check "${f}_param_rejects_bad_input" bad "$P" "$(cat "$P")" "" $SECS_BAD
+	check "${param}_param_rejects_bad_input" bad "$P" "$(cat "$P")" "" $SECS_BAD
 done
 check check_interval_param_default test "$(cat /sys/module/scsi_mod/parameters/multipath_check_interval)" = 5
 check no_path_timeout_param_default test "$(cat /sys/module/scsi_mod/parameters/multipath_no_path_timeout)" = 60
