@@ -69,6 +69,23 @@ while read -r name _; do
 	scenarios+=(--scenario "$name=$slog" --boot "scenario-$name=$(cat "$slog.rc" 2>/dev/null || echo 1)")
 done < <(scenario_specs)
 
+# The LIO steps through native SCSI multipath beside the same steps
+# through dm-multipath with multipathd, in this run: a gate that fails when
+# native multipath fails a step dm-multipath passes.
+pairs=()
+for n in alua scale; do
+	if [ -n "${slogs[scsi_lio_$n]:-}" ] && [ -n "${slogs[dm_lio_$n]:-}" ]; then
+		pairs+=("${slogs[scsi_lio_$n]}" "${slogs[dm_lio_$n]}")
+	fi
+done
+if [ ${#pairs[@]} -gt 0 ]; then
+	if python3 "$WB/compare-dm.py" "${pairs[@]}" | tee "$LOGS/compare-dm.log"; then
+		gates+=("dm-comparison=PASS")
+	else
+		gates+=("dm-comparison=FAIL")
+	fi
+fi
+
 # Each scenario's wall time, longest first, so that slow ones are visible.
 log "scenario times (wall clock, $jobs_max at a time):"
 for name in "${!slogs[@]}"; do

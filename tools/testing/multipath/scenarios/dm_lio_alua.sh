@@ -24,6 +24,10 @@ fi
 
 require lio_setup lio_setup 2 64
 require dm_start dm_start
+# From here on, dm-multipath's results are measurements (DMSTEP lines),
+# set beside the native scenario's tests by compare-dm.py: the yardstick,
+# not the thing tested.
+CHECK_WORD=DMSTEP
 multipathd show topology
 . /scenarios/lio_alua_steps.sh
 lio_alua_steps

@@ -40,6 +40,10 @@ NR=${LIO_SCALE_NR:-256}
 lio_quiet_console
 require lio_setup lio_setup "$NR" 1
 require dm_start dm_start
+# From here on, dm-multipath's results are measurements (DMSTEP lines),
+# set beside the native scenario's tests by compare-dm.py: the yardstick,
+# not the thing tested.
+CHECK_WORD=DMSTEP
 check maps_count test "$(mp_heads | wc -l)" = "$NR"
 . /scenarios/lio_alua_steps.sh
 step_i

@@ -3,14 +3,17 @@
 # Helpers of the scenario scripts: each CHECK line is one test in the
 # `make check` total.
 
-# check NAME cmd...: one test; returns the command's status.
+# check NAME cmd...: one test; returns the command's status.  With
+# CHECK_WORD=DMSTEP (the dm-multipath comparison scenarios), a measurement
+# of the yardstick rather than a test: compare-dm.py reads it, the report
+# does not count it.
 check() {
 	name=$1
 	shift
 	if "$@"; then
-		echo "CHECK $name PASS"
+		echo "${CHECK_WORD:-CHECK} $name PASS"
 	else
-		echo "CHECK $name FAIL"
+		echo "${CHECK_WORD:-CHECK} $name FAIL"
 		return 1
 	fi
 }
