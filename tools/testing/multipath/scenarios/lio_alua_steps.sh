@@ -16,11 +16,11 @@
 #      (relearn_s, at most RELEARN_BOUND);
 #   c  one-step failover: A -> unavailable and B standby -> active/optimized
 #      back to back (stall_ms: fio's longest completion latency);
-#   d  every group unavailable ~5 s, then back: a read issued meanwhile
-#      waits and completes (resume_s from the restore, at most
-#      RELEARN_BOUND);
+#   d  every group unavailable ~5 s (STPG refused), then back: a read
+#      issued meanwhile waits and completes (resume_s from the restore, at
+#      most RELEARN_BOUND);
 #   e  A and B swap optimized and non-optimized, and back: I/O follows;
-#   f  both groups transitioning ~3 s, then back;
+#   f  both groups transitioning ~3 s (STPG refused), then back;
 #   g  A unavailable and B standby, nobody active: the host activates a
 #      group itself (SET TARGET PORT GROUPS);
 #   h  a logical unit reset through each path.
@@ -218,6 +218,10 @@ step_d() {
 	check d_pattern_written quiet dd if=/tmp/d.pat of="/dev/$HEAD" bs=64k \
 		seek="$PATTERN_SEEK_64K" count=4 oflag=direct
 	step_start d A 0 B 1
+	# An outage: the array refuses SET TARGET PORT GROUPS meanwhile (LIO
+	# would make an unavailable group active/optimized on the host's
+	# word, and dm-multipath's pg_init asks it to).
+	lio_set_type A 1 B 1
 	lio_set_state A 3 B 3
 	now_cs
 	t_out=$NOW
@@ -231,6 +235,7 @@ step_d() {
 	lio_set_state A 0 B 1
 	now_cs
 	t0=$NOW
+	lio_set_type A 3 B 3
 	echo "step d: outage of $(cs_fmt $((t0 - t_out))) s"
 	# The read issued during the outage completes...
 	while running "$rd"; do
@@ -289,9 +294,13 @@ step_e() {
 step_f() {
 	STEP_TITLE="both groups transitioning ~3 s, then A active/optimized, B non-optimized"
 	step_start f A 0 B 1
+	# The transition is the array's: SET TARGET PORT GROUPS refused
+	# meanwhile (LIO would end it on the host's word).
+	lio_set_type A 1 B 1
 	lio_set_state A 15 B 15
 	sleep 3
 	lio_set_state A 0 B 1
+	lio_set_type A 3 B 3
 	check f_io_through_A_after io_moves_to "$PA" "$PB" $((RELEARN_BOUND + 5))
 	step_end f
 }
@@ -425,10 +434,11 @@ step_i() {
 	c0=$CMDS
 	now_cs
 	t1=$NOW
+	echo "lio: A active/optimized: writing" >/dev/kmsg
 	lio_set_state A 0
 	now_cs
 	t0=$NOW
-	echo "lio: A active/optimized" >/dev/kmsg
+	echo "lio: A active/optimized: written" >/dev/kmsg
 	echo "step i: A active/optimized on $LIO_NR LUs in $(cs_fmt $((t0 - t1))) s of configfs writes"
 	# Reading a sysfs file takes ~4 ms in the guest (TCG, KASAN, lockdep),
 	# so reading the states of hundreds of paths takes seconds, competing
@@ -471,12 +481,16 @@ step_i() {
 	if [ "$MP_BACKEND" = native ]; then
 		relearn=''
 		timeout 2 cat /dev/kmsg >/tmp/kmsg 2>/dev/null
+		# Counted from the first configfs write (a head may relearn
+		# before the last one), timed from the last (as the polls).
 		awk -F';' -v host="$LIO_HOST_A" '
+			function cs(t) { t = (t - t0) / 10000; return t < 0 ? 0 : t }
 			{ split($1, h, ","); ts = h[3] }
-			$2 ~ /^lio: A active\/optimized/ { t0 = ts; n = 0; next }
-			t0 && $2 ~ ("^sd " host ":0:1:[0-9]+: multipath: path optimized") {
+			$2 ~ /^lio: A active\/optimized: writing/ { on = 1; n = 0; next }
+			$2 ~ /^lio: A active\/optimized: written/ { t0 = ts; next }
+			on && $2 ~ ("^sd " host ":0:1:[0-9]+: multipath: path optimized") {
 				if (!n++) first = ts; last = ts }
-			END { if (t0 && n) printf "%d %d %d\n", n, (first - t0) / 10000, (last - t0) / 10000 }' \
+			END { if (t0 && n) printf "%d %d %d\n", n, cs(first), cs(last) }' \
 			/tmp/kmsg >/tmp/kmsg.relearn
 		read -r kn kfirst kcs </tmp/kmsg.relearn
 		if [ -n "$kcs" ]; then

@@ -8,7 +8,10 @@
 # whose LUN is in ALUA target port group "A" (tg_pt_gp_id 1), and the one
 # through WWN B, in group "B" (tg_pt_gp_id 2).  alua_access_type 3
 # (implicit and explicit: configfs writes and SET TARGET PORT GROUPS both
-# change states).  Initially A is active/optimized, B active/non-optimized.
+# change states; LIO lets STPG make even an unavailable or transitioning
+# group active/optimized, so the steps modelling an outage or a transition
+# the host cannot end take explicit ALUA away meanwhile, lio_set_type).
+# Initially A is active/optimized, B active/non-optimized.
 # LIO's ALUA groups belong to a backstore device, so "group A" is NR
 # groups, one per logical unit; lio_set_state changes them all.
 #
@@ -409,6 +412,23 @@ lio_set_state() {
 				echo "lio: lu$n group ${pr%=*} refused state ${pr#*=}"
 				rc=1
 			}
+		done
+		n=$((n + 1))
+	done
+	return $rc
+}
+
+# lio_set_type GROUP TYPE [GROUP TYPE...]: each GROUP of every logical
+# unit takes ALUA changes of alua_access_type TYPE: 3 implicit (configfs)
+# and explicit (SET TARGET PORT GROUPS), 1 implicit only (STPG refused
+# with ILLEGAL REQUEST), as an array in an outage or a transition that the
+# host cannot end itself.
+lio_set_type() {
+	local n=0 rc=0 pr
+	lio_pairs "$@"
+	while [ "$n" -lt "$LIO_NR" ]; do
+		for pr in $LIO_PAIRS; do
+			echo "${pr#*=}" >"$LIO_HBA/lu$n/alua/${pr%=*}/alua_access_type" || rc=1
 		done
 		n=$((n + 1))
 	done
