@@ -219,6 +219,43 @@ for st in 3:unavailable 14:offline; do
 	check "read_waits_for_states_back_${sname}" read_waits_for_states_back
 done
 
+# A path deleted while every path is unavailable and the path checker
+# probes them (every second here): the probe lets it go cleanly (KASAN,
+# lockdep and kmemleak watch), the read that waits completes through the
+# paths left once the states are back, and the path rescanned is a path
+# again.
+echo 1 >"/sys/block/$HEAD/path_check_interval"
+NPATHS=$(paths_of "$HEAD" | wc -l)
+check all_paths_unavailable_probed all_paths_in 3 unavailable
+dd if="/dev/$HEAD" of=/tmp/during bs=64k skip=64 count=4 iflag=direct &
+RD=$!
+c0=$(cat "/sys/block/$STBY/device/iorequest_cnt")
+sleep 2.5
+c1=$(cat "/sys/block/$STBY/device/iorequest_cnt")
+echo "path checker: $((c1 - c0)) command(s) to $STBY in 2.5 s"
+check checker_probes_unusable_path test $((c1)) -gt $((c0))
+check delete_probed_path sh -c "echo 1 >/sys/block/$STBY/device/delete"
+check deleted_path_gone wait_gone "/sys/block/$STBY"
+sleep 2
+check read_waits_after_delete running "$RD"
+check states_back_after_delete states_back
+check read_completes_after_delete finished "$RD" 30
+check read_after_delete_ok wait "$RD"
+check read_after_delete_data cmp -s /tmp/pattern /tmp/during
+echo "- - -" >/sys/class/scsi_host/host2/scan
+wait_paths() {
+	for _ in $(seq 100); do
+		[ "$(paths_of "$HEAD" | wc -l)" = "$NPATHS" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check deleted_path_back wait_paths
+STBY=$(path_of_host 2)
+check rescanned_path_standby wait_state "$STBY" standby
+echo 5 >"/sys/block/$HEAD/path_check_interval"
+check io_after_delete head_io "$HEAD"
+
 # Bad input to the new stores: rejected, nothing changed.
 # bad FILE VALUE [INPUT...]: every INPUT (default: a set of non-policy
 # names) is refused and FILE still reads VALUE.
