@@ -235,7 +235,6 @@ step_d() {
 	lio_set_state A 0 B 1
 	now_cs
 	t0=$NOW
-	lio_set_type A 3 B 3
 	echo "step d: outage of $(cs_fmt $((t0 - t_out))) s"
 	# The read issued during the outage completes...
 	while running "$rd"; do
@@ -275,6 +274,9 @@ step_d() {
 		echo "step d: resume_s=none (no read succeeded within $((RELEARN_BOUND + 10)) s of the restore)"
 	fi
 	check d_resume_within_bound within "$resume" "$RELEARN_BOUND"
+	# Explicit ALUA back once the host settled (an STPG it still had
+	# pending would make B active/optimized beside A).
+	lio_set_type A 3 B 3
 	step_end d
 }
 
@@ -300,8 +302,8 @@ step_f() {
 	lio_set_state A 15 B 15
 	sleep 3
 	lio_set_state A 0 B 1
-	lio_set_type A 3 B 3
 	check f_io_through_A_after io_moves_to "$PA" "$PB" $((RELEARN_BOUND + 5))
+	lio_set_type A 3 B 3
 	step_end f
 }
 
