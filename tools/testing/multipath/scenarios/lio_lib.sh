@@ -492,46 +492,40 @@ lio_check_states() {
 	[ "$LIO_BAD" = 0 ]
 }
 
-# lio_wait_states GROUP STATE... SECS: within SECS s, the backend sees
-# every logical unit's path through each GROUP in STATE (mp_path_states).
-lio_wait_states() {
-	local secs end
+# lio_wait_view VIEW WHO GROUP STATE... SECS: within SECS s, the path
+# states VIEW prints (mp_path_states or lio_native_path_states) have every
+# logical unit's path through each GROUP in STATE; WHO names the view in
+# the message of a timeout.
+lio_wait_view() {
+	local view=$1 who=$2 secs end
+	shift 2
 	eval "secs=\${$#}"
 	# shellcheck disable=SC2046 # all but the last argument, as words
 	lio_want $(echo "$@" | sed 's/ [^ ]*$//')
 	now_cs
 	end=$((NOW + secs * 100))
 	while :; do
-		mp_path_states >/tmp/lio.states
-		lio_check_states /tmp/lio.states && return 0
+		"$view" >/tmp/lio.view
+		lio_check_states /tmp/lio.view && return 0
 		now_cs
 		if [ "$NOW" -ge "$end" ]; then
-			echo "  after $secs s, $LIO_BAD paths not as wanted:$LIO_BAD_LIST"
+			echo "  after $secs s, ${who}$LIO_BAD paths not as wanted:$LIO_BAD_LIST"
 			return 1
 		fi
 		sleep 0.5
 	done
 }
 
+# lio_wait_states GROUP STATE... SECS: within SECS s, the backend sees
+# every logical unit's path through each GROUP in STATE (mp_path_states).
+lio_wait_states() {
+	lio_wait_view mp_path_states "" "$@"
+}
+
 # lio_wait_dh GROUP STATE... SECS: lio_wait_states by scsi_dh_alua's view
 # (access_state), whatever the backend.
 lio_wait_dh() {
-	local secs end
-	eval "secs=\${$#}"
-	# shellcheck disable=SC2046 # all but the last argument, as words
-	lio_want $(echo "$@" | sed 's/ [^ ]*$//')
-	now_cs
-	end=$((NOW + secs * 100))
-	while :; do
-		lio_native_path_states >/tmp/lio.dh
-		lio_check_states /tmp/lio.dh && return 0
-		now_cs
-		if [ "$NOW" -ge "$end" ]; then
-			echo "  after $secs s, scsi_dh_alua has $LIO_BAD paths not as wanted:$LIO_BAD_LIST"
-			return 1
-		fi
-		sleep 0.5
-	done
+	lio_wait_view lio_native_path_states "scsi_dh_alua has " "$@"
 }
 
 # lio_reach GROUP STATE...: the array puts each GROUP in STATE, the host is
