@@ -62,6 +62,17 @@ ios() {
 	awk '{ print $1 + $5 }' "/sys/block/$1/stat"
 }
 
+# wait_ios DISK N: the disk completes N more I/Os within 30 s.
+wait_ios() {
+	local start
+	start=$(ios "$1")
+	for _ in $(seq 300); do
+		[ "$(ios "$1")" -ge $((start + $2)) ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 wait_for() {
 	for _ in $(seq 100); do
 		[ -e "$1" ] && return 0
@@ -290,6 +301,14 @@ fio_summary() {
 	echo "fio $1: status=$FIO_RC error=$(fio_field "$1" 5) written=$(fio_field "$1" 47)KiB" \
 		"($(fio_field "$1" 49) IOPS) verified=$(fio_field "$1" 6)KiB" \
 		"in $(($(fio_field "$1" 50) / 1000)) s"
+}
+
+# fio_stall_ms NAME: the longest completion latency (clat max, read or
+# write) of the stopped job NAME, in milliseconds, in STALL_MS.
+fio_stall_ms() {
+	STALL_MS=$(awk -F';' '$1 == 3 { m = $15 > $56 ? $15 : $56
+		printf "%d.%d", m / 1000, (m % 1000) / 100; found = 1; exit }
+		END { if (!found) print "none" }' "/tmp/$1.fio" 2>/dev/null)
 }
 
 # fio_checks NAME: summary line and the CHECKs of a stopped fio job.

@@ -135,7 +135,7 @@ step_start() {
 step_end() {
 	lio_fio_stop "$1"
 	lio_fio_checks "$1"
-	lio_stall_ms "$1"
+	fio_stall_ms "$1"
 	echo "step $1: stall_ms=$STALL_MS"
 }
 

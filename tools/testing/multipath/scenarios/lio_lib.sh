@@ -564,11 +564,3 @@ lio_fio_checks() {
 	fi
 	fio_checks "$1"
 }
-
-# lio_stall_ms NAME: the longest completion latency (clat max, read or
-# write) of the stopped job NAME, in milliseconds, in STALL_MS.
-lio_stall_ms() {
-	STALL_MS=$(awk -F';' '$1 == 3 { m = $15 > $56 ? $15 : $56
-		printf "%d.%d", m / 1000, (m % 1000) / 100; found = 1; exit }
-		END { if (!found) print "none" }' "/tmp/$1.fio" 2>/dev/null)
-}

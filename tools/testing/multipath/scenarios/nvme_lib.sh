@@ -62,23 +62,46 @@ nvmet_setup() {
 	echo 1 >"$s/namespaces/1/enable"
 }
 
-# nvmet_add_port P: loop port P (traddr P) exporting the subsystem, our
-# ANA group optimized on it.
+# The transport of the ports: loop, where port P's address is P; or tcp
+# (nvme_tcp_lib.sh), where it is $TRADDR_P, port 4420 in the network
+# namespace $NETNS_P, and nvme connect takes $CONNECT_OPTS too.
+TRTYPE=loop
+
+# port_traddr P: the address of port P.
+port_traddr() {
+	if [ "$TRTYPE" = loop ]; then echo "$1"; else eval echo "\$TRADDR_$1"; fi
+}
+
+# nvmet_add_port P: port P exporting the subsystem, our ANA group
+# optimized on it.  A TCP port listens in its network namespace: nvmet
+# opens the socket in that of the process that links the subsystem.
 nvmet_add_port() {
-	mkdir "$NVMET/ports/$1" || return 1
-	echo loop >"$NVMET/ports/$1/addr_trtype"
-	echo "$1" >"$NVMET/ports/$1/addr_traddr"
-	mkdir "$NVMET/ports/$1/ana_groups/$GRP"
-	echo optimized >"$NVMET/ports/$1/ana_groups/$GRP/ana_state"
-	ln -s "$NVMET/subsystems/$NQN" "$NVMET/ports/$1/subsystems/$NQN"
+	local d=$NVMET/ports/$1 ns
+	mkdir "$d" || return 1
+	echo "$TRTYPE" >"$d/addr_trtype"
+	port_traddr "$1" >"$d/addr_traddr"
+	if [ "$TRTYPE" = tcp ]; then
+		echo ipv4 >"$d/addr_adrfam"
+		echo 4420 >"$d/addr_trsvcid"
+	fi
+	mkdir "$d/ana_groups/$GRP"
+	echo optimized >"$d/ana_groups/$GRP/ana_state"
+	eval "ns=\${NETNS_$1:-}"
+	if [ -n "$ns" ]; then
+		nsenter --net="/run/netns/$ns" \
+			ln -s "$NVMET/subsystems/$NQN" "$d/subsystems/$NQN"
+	else
+		ln -s "$NVMET/subsystems/$NQN" "$d/subsystems/$NQN"
+	fi
 }
 
 # Controller instance (N of nvmeN) connected through port P, or nothing.
 ctrl_of_port() {
-	local c
+	local c a
+	a=$(port_traddr "$1")
 	for c in /sys/class/nvme/nvme*; do
 		[ -e "$c/address" ] || continue
-		grep -qx "traddr=$1" "$c/address" 2>/dev/null || continue
+		grep -qE "^traddr=$a(,|\$)" "$c/address" 2>/dev/null || continue
 		grep -qx "$NQN" "$c/subsysnqn" 2>/dev/null || continue
 		echo "${c##*/nvme}"
 		return 0
@@ -90,7 +113,9 @@ ctrl_of_port() {
 # path disk.
 connect_port() {
 	local c
-	nvme connect -t loop -n "$NQN" -a "$1" >/tmp/connect.log 2>&1 || {
+	# Unquoted: CONNECT_OPTS is a list of options.
+	nvme connect -t "$TRTYPE" -n "$NQN" -a "$(port_traddr "$1")" \
+		${CONNECT_OPTS:-} >/tmp/connect.log 2>&1 || {
 		cat /tmp/connect.log
 		return 1
 	}

@@ -94,17 +94,6 @@ fio_start() {
 	fio_verify_start "$@"
 }
 
-# wait_ios SD N: the disk completes N more I/Os within 30 s.
-wait_ios() {
-	local start
-	start=$(ios "$1")
-	for _ in $(seq 300); do
-		[ "$(ios "$1")" -ge $((start + $2)) ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 SDEBUG=/sys/bus/pseudo/drivers/scsi_debug
 
 # add_host: scsi_debug adds one more host (one more path); prints its disk.
