@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the scenario initramfs: busybox, fio, bash, nvme-cli, dmsetup,
-# sg3-utils and iproute2's ip and tc (with the libraries ldd lists), the
-# modules of the test kernel, /init, the scenario scripts and mpath_ioctl
-# (built static here), and (unless INITRAMFS_DM=0) multipath-tools and
-# udevd (dm_lib.sh).
+# sg3-utils, iproute2's ip and tc, open-iscsi's iscsid and iscsiadm (with
+# the libraries ldd lists), the modules of the test kernel, /init, the
+# scenario scripts and mpath_ioctl (built static here), and (unless
+# INITRAMFS_DM=0) multipath-tools and udevd (dm_lib.sh).
 # Prints the path of the gzipped cpio archive.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -34,6 +34,7 @@ cp /bin/busybox "$root/bin/busybox"
 for tool in /usr/bin/fio /usr/bin/bash /usr/sbin/nvme /usr/sbin/dmsetup \
 	/usr/bin/sg_inq /usr/bin/sg_rtpg /usr/bin/sg_persist /usr/bin/sg_turs \
 	/usr/bin/sg_reset /usr/bin/sg_raw /usr/sbin/ip /usr/sbin/tc \
+	/sbin/iscsid /sbin/iscsiadm \
 	${INITRAMFS_EXTRA_TOOLS:-}; do
 	[ -x "$tool" ] || { log "$tool missing: run tools/workbench/setup-toolchain.sh"; exit 1; }
 	cp "$tool" "$root/usr/bin/"

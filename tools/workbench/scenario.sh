@@ -3,7 +3,7 @@
 #
 # Boot the test kernel with the scenario initramfs and run one scenario.
 #
-#   scenario.sh NAME LOG [smp=N] [extra kernel arguments...]
+#   scenario.sh NAME LOG [smp=N] [qemu=TOPOLOGY] [extra kernel arguments...]
 #
 # smp=N (first, as in scenarios.list) boots the guest with N CPUs.
 # The console log is kept in LOG. Exits with QEMU's status (124: timeout).
@@ -16,6 +16,12 @@ if [[ "${1:-}" =~ ^smp=([0-9]+)$ ]]; then
 	export QEMU_SMP=${BASH_REMATCH[1]}
 	shift
 	set -- "mpath.cpus=$QEMU_SMP" "$@"
+fi
+# qemu=TOPOLOGY (next, as in scenarios.list): QEMU's own devices, as
+# boot.sh's QEMU_TOPOLOGY.
+if [[ "${1:-}" =~ ^qemu=(.+)$ ]]; then
+	export QEMU_TOPOLOGY=${BASH_REMATCH[1]}
+	shift
 fi
 INITRD=${INITRD:-$CACHE/initramfs/initramfs.cpio.gz}
 export INITRD

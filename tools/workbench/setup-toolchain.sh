@@ -20,7 +20,7 @@ BPO_LIST=/etc/apt/sources.list.d/bookworm-backports.sources
 BPO_PKGS="rustc-web rust-web-src rust-web-clippy rustfmt-web clang-19 lld-19 llvm-19 libclang-19-dev qemu-system-x86"
 # multipath-tools and udev: dm-multipath's multipathd and the udevd that
 # relays uevents to it in the guest (initramfs.sh INITRAMFS_DM=1).
-PKGS="flex bison bc libelf-dev libssl-dev cpio xz-utils kmod python3 busybox-static fio bash nvme-cli sg3-utils dmsetup perl rsync patch python3-sphinx python3-yaml multipath-tools udev iproute2"
+PKGS="flex bison bc libelf-dev libssl-dev cpio xz-utils kmod python3 busybox-static fio bash nvme-cli sg3-utils dmsetup perl rsync patch python3-sphinx python3-yaml multipath-tools udev iproute2 open-iscsi"
 
 have_pkgs() {
 	local status

@@ -62,6 +62,20 @@ ios() {
 	awk '{ print $1 + $5 }' "/sys/block/$1/stat"
 }
 
+# I/Os completed by path disk $1, 0 if it is gone.
+ios_of() {
+	if [ -n "$1" ] && [ -e "/sys/block/$1/stat" ]; then ios "$1"; else echo 0; fi
+}
+
+# pair_window SECS: I/Os completed by paths P1 and P2 during SECS seconds,
+# in D1/D2; a path that is gone counts 0.
+pair_window() {
+	local a b
+	a=$(ios_of "$P1") b=$(ios_of "$P2")
+	sleep "$1"
+	D1=$(($(ios_of "$P1") - a)) D2=$(($(ios_of "$P2") - b))
+}
+
 # wait_ios DISK N: the disk completes N more I/Os within 30 s.
 wait_ios() {
 	local start

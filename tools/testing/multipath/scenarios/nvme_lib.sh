@@ -201,18 +201,9 @@ setup_paths() {
 	wait_for "/dev/$HEAD"
 }
 
-# I/Os completed by path disk $1, 0 if it is gone.
-ios_of() {
-	if [ -n "$1" ] && [ -e "/sys/block/$1/stat" ]; then ios "$1"; else echo 0; fi
-}
-
-# window SECS: I/Os completed by paths P1 and P2 during SECS seconds, in
-# D1/D2; a path that is gone counts 0.
+# window SECS: pair_window (lib.sh).
 window() {
-	local a b
-	a=$(ios_of "$P1") b=$(ios_of "$P2")
-	sleep "$1"
-	D1=$(($(ios_of "$P1") - a)) D2=$(($(ios_of "$P2") - b))
+	pair_window "$1"
 }
 
 set_iopolicy() {

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # NVMe/TCP links lost under load (nvme_tcp_lib.sh: nvmet-tcp in two
-# network namespaces, one veth link each).  fio writes and verifies
+# network namespaces, one veth link each, net_lib.sh).  fio writes and verifies
 # through the round-robin head while:
 #   a. the host's end of link 1 goes down, and comes back;
 #   b. the target's end of link 2 becomes a black hole, and recovers;
@@ -18,56 +18,29 @@
 # latency (the stall the outage caused).
 . /scenarios/lib.sh
 . /scenarios/nvme_lib.sh
+. /scenarios/net_lib.sh
 . /scenarios/nvme_tcp_lib.sh
 
 require tcp_two_controllers tcp_setup_paths 2 64
 require rr_set set_iopolicy round-robin
 echo "head $HEAD, paths $P1 (port 1, $TRADDR_1) $P2 (port 2, $TRADDR_2)"
 
-# phase_start NAME: fio verify through the head, both paths carrying I/O.
-phase_start() {
-	fio_start "$1"
-	check "${1}_fio_under_way" fio_running
-	window 2
-	echo "EVENT $1 start: $P1 $D1 I/Os, $P2 $D2 I/Os in 2 s"
-	check "${1}_both_paths_used" sh -c "[ $D1 -gt 10 ] && [ $D2 -gt 10 ]"
+# path_lost NAME P, path_back NAME P (net_lib.sh): the controller of
+# port P leaves live, and is live again.
+path_lost() {
+	check "${1}_ctrl${2}_lost" wait_ctrl "$2" lost 20
 }
 
-# phase_end NAME: fio stopped and checked, its stall printed.
-phase_end() {
-	fio_stop "$1"
-	fio_checks "$1"
-	fio_stall_ms "$1"
-	echo "STALL $1: stall_ms=$STALL_MS"
+path_back() {
+	check "${1}_ctrl${2}_live_again" wait_ctrl "$2" live 30
 }
 
-# one_link_lost NAME P CUT RESTORE: link P cut by CUT while fio runs: the
-# controller leaves live, I/O goes on through the other path; restored by
-# RESTORE, the controller is live again and its path carries I/O.
-one_link_lost() {
-	local n=$1 p=$2 o
-	o=$((3 - p))
-	phase_start "$n"
-	$3 "$p"
-	check "${n}_ctrl${p}_lost" wait_ctrl "$p" lost 20
-	window 2
-	echo "EVENT $n: link $p cut: path $p $(eval echo "\$D$p") I/Os, path $o $(eval echo "\$D$o") I/Os in 2 s"
-	check "${n}_io_continues_on_path$o" test "$(eval echo "\$D$o")" -gt 10
-	check "${n}_no_io_on_path$p" test "$(eval echo "\$D$p")" -eq 0
-	$4 "$p"
-	check "${n}_ctrl${p}_live_again" wait_ctrl "$p" live 30
-	window 2
-	echo "EVENT $n: link $p back: $P1 $D1 I/Os, $P2 $D2 I/Os in 2 s"
-	check "${n}_path${p}_used_again" test "$(eval echo "\$D$p")" -gt 10
-	phase_end "$n"
-}
-
-one_link_lost a_host_link_down 1 host_cut host_restore
-one_link_lost b_target_black_hole 2 target_blackhole target_restore
+link_lost_phase a_host_link_down 1 host_cut host_restore
+link_lost_phase b_target_black_hole 2 target_blackhole target_restore
 
 # c. Both links down for 4 s (< ctrl_loss_tmo): the controllers reconnect
 # and the waiting I/O completes.
-phase_start c_both_down_briefly
+link_phase_start c_both_down_briefly
 host_cut 1 && host_cut 2
 check c_ctrl1_lost wait_ctrl 1 lost 20
 check c_ctrl2_lost wait_ctrl 2 lost 20
@@ -78,7 +51,7 @@ host_restore 1 && host_restore 2
 check c_ctrl1_live_again wait_ctrl 1 live 30
 check c_ctrl2_live_again wait_ctrl 2 live 30
 check c_io_resumes fio_running
-phase_end c_both_down_briefly
+link_phase_end c_both_down_briefly
 
 # reconnect_both: links up, then (the controllers having been deleted)
 # one controller per port again; P1 and P2 set.
@@ -97,7 +70,7 @@ both_ctrls_deleted() {
 # d. Past ctrl_loss_tmo, the head kept by delayed_removal_secs.
 echo 120 >"/sys/block/$HEAD/delayed_removal_secs"
 check d_delayed_removal_set test "$(cat "/sys/block/$HEAD/delayed_removal_secs")" = 120
-fio_start d_head_kept
+fio_verify_start d_head_kept "$HEAD"
 check d_fio_under_way fio_running
 host_cut 1 && host_cut 2
 check d_both_ctrls_deleted both_ctrls_deleted
@@ -106,7 +79,7 @@ check d_fio_waits running "$FIO_PID"
 check d_reconnected reconnect_both
 check d_same_head test -b "/dev/$HEAD"
 check d_io_resumes fio_running
-phase_end d_head_kept
+link_phase_end d_head_kept
 
 # e. Past ctrl_loss_tmo without delayed removal: the head goes, and the
 # I/O that waited fails (fio ends with an error, it does not hang).
