@@ -870,7 +870,7 @@ mod tests {
         assert_eq!(h.runs.load(Relaxed), 0);
 
         // Without `_sync`, too.
-        assert!(work.enqueue(workqueue::system(), 3_600_000));
+        assert!(work.enqueue(workqueue::system_percpu(), 3_600_000));
         assert!(work.cancel());
         assert!(!work.cancel_sync());
         assert_eq!(h.runs.load(Relaxed), 0);

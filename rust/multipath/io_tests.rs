@@ -253,7 +253,7 @@ mod cases {
             }),
             GFP_KERNEL,
         )?;
-        let _ = workqueue::system_unbound().enqueue(work.clone());
+        let _ = workqueue::system_dfl().enqueue(work.clone());
         Ok(LaterHandle(work))
     }
 
@@ -336,7 +336,7 @@ mod cases {
                 GFP_KERNEL,
             )?;
             submitters.0.push(s.clone(), GFP_KERNEL)?;
-            let _ = workqueue::system_unbound().enqueue(s);
+            let _ = workqueue::system_dfl().enqueue(s);
         }
         // Meanwhile: paths fail and come back, path 0 leaves the head and
         // returns, the policy changes.

@@ -143,7 +143,7 @@ impl MpathHead {
         // the work).
         let _ = pin.into_raw();
         let delay = secs as usize * bindings::CONFIG_HZ as usize;
-        self.remove_work().enqueue(workqueue::system(), delay);
+        self.remove_work().enqueue(workqueue::system_dfl(), delay);
         false
     }
 

@@ -69,13 +69,14 @@ while read -r name _; do
 	scenarios+=(--scenario "$name=$slog" --boot "scenario-$name=$(cat "$slog.rc" 2>/dev/null || echo 1)")
 done < <(scenario_specs)
 
-# The LIO steps through native SCSI multipath beside the same steps
-# through dm-multipath with multipathd, in this run: a gate that fails when
-# native multipath fails a step dm-multipath passes.
+# The LIO and iSCSI steps through native SCSI multipath beside the same
+# steps through dm-multipath with multipathd, in this run: a gate that
+# fails when native multipath fails a step dm-multipath passes.
 pairs=()
-for n in alua scale; do
-	if [ -n "${slogs[scsi_lio_$n]:-}" ] && [ -n "${slogs[dm_lio_$n]:-}" ]; then
-		pairs+=("${slogs[scsi_lio_$n]}" "${slogs[dm_lio_$n]}")
+for pair in scsi_lio_alua:dm_lio_alua scsi_lio_scale:dm_lio_scale scsi_iscsi:dm_iscsi; do
+	native=${pair%:*} dm=${pair#*:}
+	if [ -n "${slogs[$native]:-}" ] && [ -n "${slogs[$dm]:-}" ]; then
+		pairs+=("${slogs[$native]}" "${slogs[$dm]}")
 	fi
 done
 if [ ${#pairs[@]} -gt 0 ]; then

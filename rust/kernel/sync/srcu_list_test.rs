@@ -117,7 +117,7 @@ mod tests {
                 owned.push(entry, GFP_KERNEL)?;
             }
         }
-        let _ = workqueue::system_unbound().enqueue(shared.clone());
+        let _ = workqueue::system_dfl().enqueue(shared.clone());
 
         for round in 0..400u32 {
             let mut owned = shared.owned.lock();

@@ -55,7 +55,7 @@ link_phase_end() {
 	fio_stop "$1"
 	fio_checks "$1"
 	fio_stall_ms "$1"
-	echo "STALL $1: stall_ms=$STALL_MS"
+	echo "step $1: stall_ms=$STALL_MS"
 }
 
 # link_lost_phase NAME P CUT RESTORE: link P cut by CUT while fio runs:

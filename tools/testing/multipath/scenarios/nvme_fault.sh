@@ -70,7 +70,7 @@ done
 fio_stop patherr
 fio_checks patherr
 fio_stall_ms patherr
-echo "STALL patherr: stall_ms=$STALL_MS"
+echo "step patherr: stall_ms=$STALL_MS"
 
 # 2 and 3 with path 1 the only optimized path: every read goes there.
 require p2_non_optimized set_and_wait_ana 2 non-optimized

@@ -100,5 +100,5 @@ done
 fio_stop pcie
 fio_checks pcie
 fio_stall_ms pcie
-echo "STALL pcie: stall_ms=$STALL_MS"
+echo "step pcie: stall_ms=$STALL_MS"
 scenario_time

@@ -1,161 +1,32 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# iSCSI links lost under load, native SCSI multipath.  LIO's iSCSI target
-# exports one rd_mcp logical unit through one target portal group with a
-# portal in each of two network namespaces (net_lib.sh: link P, the
-# portal 10.201.P.2:3260 in tgtP); open-iscsi's iscsid and iscsiadm on
-# the host log in to both portals: two sessions, two paths of one head.
-# Under fio verify (round-robin):
-#   a. the host's end of link 1 goes down: the session's no-op times out,
-#      its I/O is held until the replacement timeout, then fails over;
-#      the link comes back, iscsid logs in again, the path carries I/O;
-#   b. the target's end of link 2 becomes a black hole, then recovers;
-#   c. both links are down past the replacement timeout: no path is
-#      left, the head waits (no_path_timeout), and the I/O completes when
-#      the links come back.
-# fio must end with no error and every block verified; each phase prints
-# fio's longest completion latency.
+# iSCSI links lost under load, native SCSI multipath (iscsi_lib.sh: LIO's
+# iSCSI target with a portal in each of two network namespaces, open-iscsi
+# on the host; two sessions, two paths of one head, round-robin).  The
+# steps of iscsi_steps: one link cut on the host's side, the other
+# black-holed on the target's, both down past the replacement timeout
+# while the head waits.  dm_iscsi.sh takes the same steps through
+# dm-multipath.
 . /scenarios/lib.sh
 . /scenarios/scsi_lib.sh
 . /scenarios/net_lib.sh
+. /scenarios/iscsi_lib.sh
 
-TGT=/sys/kernel/config/target
-IQN=iqn.2026-12.io.libmultipath:array
-HOST_IQN=iqn.2026-12.io.libmultipath:host
-# Seconds a session's I/O is held after its connection failed before it
-# fails (and fails over); the no-op ping that finds a dead link.
-REPLACEMENT_TIMEOUT=5
-
-# iscsi_target: the logical unit (64 MiB in memory) behind tpgt_1 of IQN,
-# any initiator allowed, a portal in each namespace.  It has a unit serial
-# (LIO then reports a WWID in VPD page 0x83), and its LUN is in ALUA target
-# port group 1, active/optimized (LIO then reports the group in 0x83, as
-# scsi_dh_alua needs).  LIO opens a portal's socket in the network
-# namespace of the process that makes it.
-iscsi_target() {
-	local lu=$TGT/core/rd_mcp_0/lu0 tpg=$TGT/iscsi/$IQN/tpgt_1 p
-	mkdir -p "$lu" || return 1
-	echo rd_pages=16384 >"$lu/control" || return 1
-	echo 15c51a110c0de0000000000000000001 >"$lu/wwn/vpd_unit_serial" || return 1
-	echo 1 >"$lu/enable" || return 1
-	mkdir "$lu/alua/G" || return 1
-	echo 1 >"$lu/alua/G/tg_pt_gp_id" || return 1
-	mkdir -p "$tpg/lun/lun_0" || return 1
-	ln -s "$lu" "$tpg/lun/lun_0/lu0" || return 1
-	echo G >"$tpg/lun/lun_0/alua_tg_pt_gp" || return 1
-	echo 1 >"$tpg/attrib/generate_node_acls"
-	echo 1 >"$tpg/attrib/cache_dynamic_acls"
-	echo 0 >"$tpg/attrib/demo_mode_write_protect"
-	echo 0 >"$tpg/attrib/authentication"
-	for p in 1 2; do
-		nsenter --net="/run/netns/tgt$p" mkdir "$tpg/np/10.201.$p.2:3260" || return 1
-	done
-	echo 1 >"$tpg/enable"
-}
-
-# iscsi_initiator: iscsid running, both portals logged in to.
-iscsi_initiator() {
-	local p
-	mkdir -p /etc/iscsi /run/lock/iscsi /var/lib/iscsi
-	# iscsid takes requests only from a peer whose user name is root.
-	grep -q '^root:' /etc/passwd 2>/dev/null ||
-		echo 'root:x:0:0:root:/:/bin/sh' >>/etc/passwd
-	echo "InitiatorName=$HOST_IQN" >/etc/iscsi/initiatorname.iscsi
-	cat >/etc/iscsi/iscsid.conf <<EOF
-node.startup = manual
-node.session.timeo.replacement_timeout = $REPLACEMENT_TIMEOUT
-node.conn[0].timeo.noop_out_interval = 1
-node.conn[0].timeo.noop_out_timeout = 2
-node.conn[0].timeo.login_timeout = 5
-node.session.initial_login_retry_max = 4
-EOF
-	iscsid -f >/tmp/iscsid.log 2>&1 &
-	# Ready once it listens on its abstract socket.
-	for _ in $(seq 100); do
-		grep -q '@ISCSIADM_ABSTRACT_NAMESPACE' /proc/net/unix && break
-		sleep 0.1
-	done
-	for p in 1 2; do
-		iscsiadm -m node -o new -T "$IQN" -p "10.201.$p.2:3260" >/dev/null || return 1
-		iscsiadm -m node -T "$IQN" -p "10.201.$p.2:3260" --login >/tmp/login.log 2>&1 || {
-			cat /tmp/login.log /tmp/iscsid.log
-			return 1
-		}
-	done
-}
-
-# sd_of_link P: the disk of the session through link P's portal.
-sd_of_link() {
-	local s n d
-	for s in /sys/class/iscsi_session/session*; do
-		n=${s##*session}
-		grep -qx "10.201.$1.2" "/sys/class/iscsi_connection/connection$n:0/persistent_address" \
-			2>/dev/null || continue
-		for d in "$s"/device/target*/*/block/*; do
-			[ -e "$d" ] && echo "${d##*/}" && return 0
-		done
-	done
-	return 1
-}
-
-# setup: links, target, initiator; P1, P2 and the head HEAD, round-robin.
-setup() {
-	net_link 1 && net_link 2 && iscsi_target && iscsi_initiator || return 1
+# native_head: the head linking both paths, round-robin.
+native_head() {
 	for _ in $(seq 300); do
-		P1=$(sd_of_link 1) && P2=$(sd_of_link 2) && HEAD=$(heads | head -n 1) &&
-			[ -n "$HEAD" ] && [ "$(paths_of "$HEAD" | wc -l)" = 2 ] && break
+		HEAD=$(heads | head -n 1) && [ -n "$HEAD" ] &&
+			[ "$(paths_of "$HEAD" | wc -l)" = 2 ] && break
 		sleep 0.1
 	done
 	[ -n "$HEAD" ] && [ -b "/dev/$HEAD" ] && set_iopolicy "$HEAD" round-robin
 }
 
-require iscsi_two_sessions_one_head setup
+require iscsi_two_sessions iscsi_setup
+require iscsi_one_head native_head
 echo "head $HEAD, paths $P1 (link 1) $P2 (link 2)," \
 	"no_path_timeout $(cat "/sys/block/$HEAD/no_path_timeout") s"
-
-# sdev_state P: the SCSI device state of link P's path.
-sdev_state() {
-	cat "/sys/block/$(eval echo "\$P$1")/device/state"
-}
-
-# wait_sdev P STATE SECS: the path's device reaches STATE within SECS s.
-wait_sdev() {
-	for _ in $(seq $(($3 * 10))); do
-		[ "$(sdev_state "$1")" = "$2" ] && return 0
-		sleep 0.1
-	done
-	echo "  link $1's path is $(sdev_state "$1"), not $2 after $3 s"
-	return 1
-}
-
-# path_lost NAME P, path_back NAME P (net_lib.sh): the session's
-# replacement timeout expired (the path's device transport-offline), and
-# iscsid logged in again (running).
-path_lost() {
-	check "${1}_path${2}_transport_offline" wait_sdev "$2" transport-offline $((REPLACEMENT_TIMEOUT + 20))
-}
-
-path_back() {
-	check "${1}_path${2}_running_again" wait_sdev "$2" running 60
-}
-
-link_lost_phase a_host_link_down 1 host_cut host_restore
-link_lost_phase b_target_black_hole 2 target_blackhole target_restore
-
-link_phase_start c_both_down
-host_cut 1 && host_cut 2
-check c_path1_transport_offline wait_sdev 1 transport-offline $((REPLACEMENT_TIMEOUT + 20))
-check c_path2_transport_offline wait_sdev 2 transport-offline 20
-h=$(ios "$HEAD")
-sleep 3
-check c_head_waits test "$(ios "$HEAD")" -eq "$h"
-check c_fio_waits running "$FIO_PID"
-host_restore 1 && host_restore 2
-check c_path1_running_again wait_sdev 1 running 60
-check c_path2_running_again wait_sdev 2 running 60
-check c_io_resumes wait_ios "$HEAD" 32
-link_phase_end c_both_down
-
+iscsi_steps
 iscsiadm -m node -T "$IQN" --logout >/dev/null 2>&1
-check sessions_logged_out wait_gone "/dev/$HEAD"
+check sessions_logged_out_head_gone wait_gone "/dev/$HEAD"
 scenario_time
