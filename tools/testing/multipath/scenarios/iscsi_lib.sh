@@ -117,11 +117,8 @@ sdev_state() {
 
 # wait_sdev P STATE SECS: the path's device reaches STATE within SECS s.
 wait_sdev() {
-	for _ in $(seq $(($3 * 10))); do
-		[ "$(sdev_state "$1")" = "$2" ] && return 0
-		sleep 0.1
-	done
-	echo "  link $1's path is $(sdev_state "$1"), not $2 after $3 s"
+	wait_eq "$3" "$2" sdev_state "$1" && return 0
+	echo "  link $1's path is $GOT, not $2 after $3 s"
 	return 1
 }
 

@@ -76,6 +76,20 @@ pair_window() {
 	D1=$(($(ios_of "$P1") - a)) D2=$(($(ios_of "$P2") - b))
 }
 
+# wait_eq SECS WANT CMD...: CMD prints WANT within SECS seconds (polled
+# every 0.1 s); GOT is what it printed last.
+wait_eq() {
+	local n=$(($1 * 10)) want=$2
+	shift 2
+	while :; do
+		GOT=$("$@")
+		[ "$GOT" = "$want" ] && return 0
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
 # wait_ios DISK N: the disk completes N more I/Os within 30 s.
 wait_ios() {
 	local start

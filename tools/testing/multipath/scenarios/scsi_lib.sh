@@ -50,11 +50,8 @@ access_state_of() {
 
 # wait_state SD STATE: the path's access_state reads STATE within 10 s.
 wait_state() {
-	for _ in $(seq 100); do
-		[ "$(access_state_of "$1")" = "$2" ] && return 0
-		sleep 0.1
-	done
-	echo "$1: access_state $(access_state_of "$1"), expected $2"
+	wait_eq 10 "$2" access_state_of "$1" && return 0
+	echo "$1: access_state $GOT, expected $2"
 	return 1
 }
 
