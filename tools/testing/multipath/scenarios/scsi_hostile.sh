@@ -89,6 +89,17 @@ for c in badcmd badcmd-blk nvme-admin-badptr nvme-id; do
 	check "head_${c}_as_path" mpath_ioctl "/dev/$HEAD" "$c" "$(path_errno "$c")"
 done
 
+# The diag/ counters of a path and of the head take a number (usually
+# 0): junk is refused and changes nothing.
+for f in "$P1/diag/command_error_count" "$HEAD/diag/io_requeue_no_usable_path_count"; do
+	n=$(basename "$f")
+	printf '%s\n' "$NUMBER_JUNK" | rejects_all "diag_$n" "/sys/block/$f"
+	rejects_sizes "diag_$n" "/sys/block/$f"
+	check "diag_${n}_accepts_0" accepted "/sys/block/$f" '0\n' 0
+	check "diag_${n}_accepts_hex" accepted "/sys/block/$f" 0x10 16
+	check "diag_${n}_reset" accepted "/sys/block/$f" 0 0
+done
+
 check still_three_paths test "$(paths_of "$HEAD" | wc -l)" = 3
 check io_after_bad_input head_io "$HEAD"
 

@@ -52,10 +52,24 @@ path_failures() {
 	dmesg | grep -c 'multipath: path failed by an I/O error'
 }
 
+# diag SD NAME: a diag/ counter of a path or of the head.
+diag() {
+	cat "/sys/block/$1/diag/$2"
+}
+
+# counters SD: the path's failovers, errors and fails, as "F E N".
+counters() {
+	echo "$(diag "$1" multipath_failover_count) $(diag "$1" command_error_count)" \
+		"$(diag "$1" path_fail_count)"
+}
+
 # 1. DID_NO_CONNECT on the optimized path under fio --verify.
 fio_start noconn "$HEAD"
 require noconn_fio_under_way wait_ios "$P0" 32
 FAILS=$(path_failures)
+set -- $(counters "$P0")
+F0=$1 E0=$2 N0=$3
+C1=$(counters "$P1")
 snap
 check inject_no_connect_path0 inject "$P0"
 sleep 3
@@ -68,6 +82,17 @@ check no_connect_path_failed test "$(path_failures)" -gt "$FAILS"
 check noconn_fio_still_running running "$FIO_PID"
 fio_stop noconn
 fio_checks noconn
+
+# The path's diag/ counters: each failover is an error of the path, and
+# path_fail_count counts the failures the console reported.
+set -- $(counters "$P0")
+F=$(($1 - F0)) E=$(($2 - E0)) N=$(($3 - N0))
+echo "diag of $P0: $F failovers, $E errors, failed $N time(s); $P1: $(counters "$P1") (was $C1)"
+check diag_failovers_counted test "$F" -ge 1
+check diag_errors_cover_failovers test "$E" -ge "$F"
+check diag_fails_as_reported test "$N" = "$(($(path_failures) - FAILS))"
+check diag_other_path_clean test "$(counters "$P1")" = "$C1"
+check diag_counter_reset accepted "/sys/block/$P0/diag/multipath_failover_count" 0 0
 
 # A write of 256 bios through the head, the optimized path failing them
 # (once reinstated): each is counted once on the head.
@@ -121,6 +146,7 @@ check all_paths_read_counted_once test "$R" = 1
 # (a path failed is not tried again before it is reinstated, and nothing
 # waits for that).
 check no_path_timeout_0 sh -c "echo 0 >/sys/block/$HEAD/no_path_timeout"
+NOAVAIL=$(diag "$HEAD" io_fail_no_available_path_count)
 start=$(date +%s)
 eio=0
 for i in $(seq 10); do
@@ -131,6 +157,11 @@ secs=$(($(date +%s) - start))
 echo "all paths failing: $eio of 10 reads got EIO in $secs s; tries $P0 $(delta "$P0"), $P1 $(delta "$P1")"
 check all_paths_ten_reads_eio test "$eio" = 10
 check all_paths_ten_reads_bounded test "$secs" -le 10
+NOAVAIL=$(($(diag "$HEAD" io_fail_no_available_path_count) - NOAVAIL))
+echo "head $HEAD: $NOAVAIL bios failed with no path available," \
+	"$(diag "$HEAD" io_requeue_no_usable_path_count) waited for one since boot"
+check diag_head_counts_failed_bios test "$NOAVAIL" -ge 1
+check diag_head_counts_waiting_bios test "$(diag "$HEAD" io_requeue_no_usable_path_count)" -ge 1
 check no_path_timeout_back sh -c "echo 60 >/sys/block/$HEAD/no_path_timeout"
 for p in $P0 $P1 $P2; do
 	check "remove_no_connect_$p" uninject "$p"
