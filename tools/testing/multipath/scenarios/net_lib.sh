@@ -50,12 +50,25 @@ link_phase_start() {
 	check "${1}_both_paths_used" test "$D1" -gt 10 -a "$D2" -gt 10
 }
 
-# link_phase_end NAME: fio stopped and checked, its stall printed.
+# path_diag SD: the path's diag/ counters (NVMe's path disks and native
+# SCSI multipath's sd paths have both), "-" where there are none.
+path_diag() {
+	local f v out=
+	for f in multipath_failover_count command_error_count; do
+		v=$(cat "/sys/block/$1/diag/$f" 2>/dev/null) || v=-
+		out="$out ${f%_count}=$v"
+	done
+	echo "$1:$out"
+}
+
+# link_phase_end NAME: fio stopped and checked, its stall and the paths'
+# counters printed.
 link_phase_end() {
 	fio_stop "$1"
 	fio_checks "$1"
 	fio_stall_ms "$1"
 	echo "step $1: stall_ms=$STALL_MS"
+	echo "diag after $1: $(path_diag "$P1"), $(path_diag "$P2")"
 }
 
 # link_lost_phase NAME P CUT RESTORE: link P cut by CUT while fio runs:
