@@ -135,6 +135,15 @@ wait "$sampler_pid"
 
 fio_checks demo
 echo "RESULT fio errors=$(fio_field demo 5) written=$(fio_field demo 47)KiB verified=$(fio_field demo 6)KiB"
+# The diag/ counters of each path (port 2's since it was reconnected)
+# and of the head: which path failed I/O over, and how much waited.
+for p in $p1 $p2; do
+	echo "RESULT counters $p: failovers=$(cat "/sys/block/$p/diag/multipath_failover_count")" \
+		"retries=$(cat "/sys/block/$p/diag/command_retries_count")" \
+		"errors=$(cat "/sys/block/$p/diag/command_error_count")"
+done
+echo "RESULT counters $HEAD: waited_for_a_path=$(cat "/sys/block/$HEAD/diag/io_requeue_no_usable_path_count")" \
+	"failed_for_want_of_one=$(cat "/sys/block/$HEAD/diag/io_fail_no_available_path_count")"
 
 # Final verify: 4 MiB of random data through the head, read back through
 # the head and from the namespace's backing disk, compared byte for byte.
