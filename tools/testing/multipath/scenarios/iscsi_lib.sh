@@ -126,7 +126,8 @@ wait_sdev() {
 # replacement timeout expired (the path's device transport-offline), and
 # iscsid logged in again (running).
 path_lost() {
-	check "${1}_path${2}_transport_offline" wait_sdev "$2" transport-offline $((REPLACEMENT_TIMEOUT + 20))
+	check "${1}_path${2}_transport_offline" wait_sdev "$2" transport-offline \
+		"${3:-$((REPLACEMENT_TIMEOUT + 20))}"
 }
 
 path_back() {
@@ -144,21 +145,8 @@ path_back() {
 # fio must end with no error and every block verified; each phase prints
 # fio's longest completion latency (step NAME: stall_ms=).
 iscsi_steps() {
-	local h
 	link_lost_phase a_host_link_down 1 host_cut host_restore
 	link_lost_phase b_target_black_hole 2 target_blackhole target_restore
 
-	link_phase_start c_both_down
-	host_cut 1 && host_cut 2
-	check c_path1_transport_offline wait_sdev 1 transport-offline $((REPLACEMENT_TIMEOUT + 20))
-	check c_path2_transport_offline wait_sdev 2 transport-offline 20
-	h=$(ios "$HEAD")
-	sleep 3
-	check c_head_waits test "$(ios "$HEAD")" -eq "$h"
-	check c_fio_waits running "$FIO_PID"
-	host_restore 1 && host_restore 2
-	check c_path1_running_again wait_sdev 1 running 60
-	check c_path2_running_again wait_sdev 2 running 60
-	check c_io_resumes wait_ios "$HEAD" 32
-	link_phase_end c_both_down
+	both_links_down_phase c_both_down 3
 }

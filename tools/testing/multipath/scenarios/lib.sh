@@ -76,6 +76,12 @@ pair_window() {
 	D1=$(($(ios_of "$P1") - a)) D2=$(($(ios_of "$P2") - b))
 }
 
+# diag DISK NAME: the diag/ counter NAME of a path or head disk (NVMe's
+# and native SCSI multipath's).
+diag() {
+	cat "/sys/block/$1/diag/$2"
+}
+
 # wait_eq SECS WANT CMD...: CMD prints WANT within SECS seconds (polled
 # every 0.1 s); GOT is what it printed last.
 wait_eq() {

@@ -37,9 +37,10 @@ target_blackhole() { $TC -n "tgt$1" qdisc add dev "t$1" root netem loss 100%; }
 target_restore() { $TC -n "tgt$1" qdisc del dev "t$1" root; }
 
 # Phases of the link scenarios.  The scenario sets HEAD, P1 and P2 (the
-# paths through links 1 and 2) and defines path_lost P and path_back P:
-# checks that wait until the transport has given link P's path up, and
-# until it has it back.
+# paths through links 1 and 2) and defines path_lost NAME P [SECS] and
+# path_back NAME P: checks (named after phase NAME) that wait until the
+# transport has given link P's path up (within SECS when given, else the
+# scenario's own bound), and until it has it back.
 
 # link_phase_start NAME: fio verify through the head, both paths used.
 link_phase_start() {
@@ -55,7 +56,7 @@ link_phase_start() {
 path_diag() {
 	local f v out=
 	for f in multipath_failover_count command_error_count; do
-		v=$(cat "/sys/block/$1/diag/$f" 2>/dev/null) || v=-
+		v=$(diag "$1" "$f" 2>/dev/null) || v=-
 		out="$out ${f%_count}=$v"
 	done
 	echo "$1:$out"
@@ -91,5 +92,27 @@ link_lost_phase() {
 	eval "dp=\$D$p"
 	echo "EVENT $n: link $p back: $P1 $D1 I/Os, $P2 $D2 I/Os in 2 s"
 	check "${n}_path${p}_used_again" test "$dp" -gt 10
+	link_phase_end "$n"
+}
+
+# both_links_down_phase NAME SECS: both links cut while fio runs; once the
+# transport gave both paths up, for SECS seconds the head completes
+# nothing and fio waits; restored, both paths are back and the I/O that
+# waited completes.
+both_links_down_phase() {
+	local n=$1 h
+	link_phase_start "$n"
+	host_cut 1 && host_cut 2
+	path_lost "$n" 1
+	# Link 2 was cut with link 1: its wait is short.
+	path_lost "$n" 2 20
+	h=$(ios "$HEAD")
+	sleep "$2"
+	check "${n}_head_waits" test "$(ios "$HEAD")" -eq "$h"
+	check "${n}_fio_waits" running "$FIO_PID"
+	host_restore 1 && host_restore 2
+	path_back "$n" 1
+	path_back "$n" 2
+	check "${n}_io_resumes" wait_ios "$HEAD" 32
 	link_phase_end "$n"
 }

@@ -17,13 +17,7 @@ disconnect_all() {
 # new_head: after a head went away, connect port 1 again and find the new
 # head.
 new_head() {
-	connect_port 1 || return 1
-	HEAD=
-	for _ in $(seq 100); do
-		HEAD=$(head_disk) && [ -b "/dev/$HEAD" ] && return 0
-		sleep 0.1
-	done
-	return 1
+	connect_port 1 && wait_head
 }
 
 dd if=/dev/urandom of=/tmp/data bs=64k count=16 2>/dev/null

@@ -45,10 +45,6 @@ injected() {
 	return 1
 }
 
-diag() {
-	cat "/sys/block/$1/diag/$2"
-}
-
 # 1. Path errors fail over.
 fio_start patherr
 require fio_io_under_way fio_running

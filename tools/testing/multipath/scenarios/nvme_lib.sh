@@ -150,6 +150,17 @@ head_disk() {
 	return 1
 }
 
+# wait_head: within 10 s, HEAD is the head disk and its /dev node is
+# there (after a head went away and a path came back: the new head).
+wait_head() {
+	for _ in $(seq 100); do
+		HEAD=$(head_disk) && [ -b "/dev/$HEAD" ] && return 0
+		sleep 0.1
+	done
+	HEAD=
+	return 1
+}
+
 subsys_dir() {
 	local s
 	for s in /sys/class/nvme-subsystem/nvme-subsys*; do

@@ -52,11 +52,6 @@ path_failures() {
 	dmesg | grep -c 'multipath: path failed by an I/O error'
 }
 
-# diag SD NAME: a diag/ counter of a path or of the head.
-diag() {
-	cat "/sys/block/$1/diag/$2"
-}
-
 # counters SD: the path's failovers, errors and fails, as "F E N".
 counters() {
 	echo "$(diag "$1" multipath_failover_count) $(diag "$1" command_error_count)" \
