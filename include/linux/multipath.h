@@ -240,7 +240,8 @@ struct mpath_head_template {
 /**
  * struct mpath_head - the shared device behind several paths, embedded by
  *	the driver
- * @srcu: readers of @dev_list and @current_path hold it.
+ * @srcu: readers of @dev_list and @current_path hold it; an SRCU-fast
+ *	structure, entered only with srcu_read_lock_fast().
  * @dev_list: the paths, in the order they were added.
  * @lock: serialises changes of @dev_list.
  * @disk_lock: serialises adding and removing the head disk and its sysfs
@@ -432,7 +433,7 @@ bool mpath_head_devices_empty(struct mpath_head *head);
 
 /**
  * mpath_find_path() - choose a path for I/O with the policy in force
- * @head: the head; the caller holds srcu_read_lock(&head->srcu).
+ * @head: the head; the caller holds srcu_read_lock_fast(&head->srcu).
  *
  * Return: the path, valid until the caller drops the SRCU read lock, or
  * NULL if no path is usable.

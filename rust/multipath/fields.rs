@@ -7,7 +7,7 @@
 //! their fields are C's layout, not Rust types. This module is the one place
 //! that projects them: every other module of the crate reaches a field
 //! through a safe accessor of [`HeadFields`] or [`DeviceFields`], which
-//! returns the kernel crate's type for it ([`Srcu`], [`Lock`], [`Atomic`],
+//! returns the kernel crate's type for it ([`SrcuFast`], [`Lock`], [`Atomic`],
 //! [`Refcount`], [`SrcuPtr`], ...). What the types cannot express (writing
 //! the plain fields of a path while it joins or leaves a head) stays an
 //! `unsafe fn` here, with its requirements.
@@ -36,7 +36,7 @@ use kernel::{
             spinlock::SpinLockIrqBackend,
             Lock, //
         },
-        srcu::Srcu,
+        srcu_fast::SrcuFast,
         srcu_list::{
             SrcuList,
             SrcuListLinks, //
@@ -109,10 +109,10 @@ impl HeadFields {
         unsafe { core::ptr::write_bytes(ptr, 0, 1) };
         // SAFETY: The fields are valid memory that nobody else uses yet.
         unsafe {
-            to_result(bindings::init_srcu_struct_with_key(
+            to_result(SrcuFast::init_raw(
                 &raw mut (*ptr).srcu,
-                c"mpath_head.srcu".as_char_ptr(),
-                static_lock_class!().as_ptr(),
+                c"mpath_head.srcu",
+                static_lock_class!(),
             ))?;
             bindings::INIT_LIST_HEAD(&raw mut (*ptr).dev_list);
             bindings::__mutex_init(
@@ -168,11 +168,11 @@ impl HeadFields {
         unsafe { &*(*self.as_raw()).mpdt }
     }
 
-    /// Returns the head's SRCU.
-    pub fn srcu(&self) -> &Srcu {
-        // SAFETY: `Srcu` is a transparent wrapper of a `srcu_struct`, which
-        // is initialised by the type invariant.
-        unsafe { &*(&raw mut (*self.as_raw()).srcu).cast::<Srcu>() }
+    /// Returns the head's SRCU (the fast flavour).
+    pub fn srcu(&self) -> &SrcuFast {
+        // SAFETY: By the type invariant `srcu` was initialised by
+        // `SrcuFast::init_raw` in `init` and stays so until `destroy`.
+        unsafe { SrcuFast::from_raw(&raw mut (*self.as_raw()).srcu) }
     }
 
     /// Returns the list of paths (`dev_list`).

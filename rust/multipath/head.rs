@@ -76,13 +76,15 @@ use kernel::{
             spinlock::SpinLockIrqBackend,
             Lock, //
         },
-        srcu::Guard,
+        srcu_fast::{
+            FastGuard,
+            SrcuFast, //
+        },
         srcu_list::{
             Iter,
             SrcuList, //
         },
         srcu_ptr::SrcuPtr,
-        Srcu,
     },
     workqueue_owned::{
         EmbeddedWork,
@@ -251,8 +253,9 @@ impl MpathHead {
         self.0.template()
     }
 
-    /// Returns the head's SRCU, which readers of the paths hold.
-    pub fn srcu(&self) -> &Srcu {
+    /// Returns the head's SRCU (fast flavour), which readers of the paths
+    /// hold.
+    pub fn srcu(&self) -> &SrcuFast {
         self.0.srcu()
     }
 
@@ -485,13 +488,13 @@ impl MpathHead {
     }
 
     /// Returns the paths for one selection under `guard`.
-    pub fn path_set<'g>(&'g self, guard: &'g Guard<'g>) -> HeadPaths<'g> {
+    pub fn path_set<'g>(&'g self, guard: &'g FastGuard<'g>) -> HeadPaths<'g> {
         HeadPaths { head: self, guard }
     }
 
     /// Chooses the path for one I/O issued on the current node with the
     /// policy in force (C's `mpath_find_path`).
-    pub fn find_path<'g>(&'g self, guard: &'g Guard<'g>) -> Option<&'g MpathDevice> {
+    pub fn find_path<'g>(&'g self, guard: &'g FastGuard<'g>) -> Option<&'g MpathDevice> {
         self.iopolicy()
             .select(&self.path_set(guard), NodeId::current())
     }
@@ -635,7 +638,7 @@ unsafe impl HasEmbeddedWork<PARTITION_SCAN_WORK> for MpathHead {
 /// A head's paths and per-node cache, seen under one SRCU read guard.
 pub struct HeadPaths<'g> {
     head: &'g MpathHead,
-    guard: &'g Guard<'g>,
+    guard: &'g FastGuard<'g>,
 }
 
 impl<'g> PathSet<'g> for HeadPaths<'g> {

@@ -15,7 +15,7 @@ use kernel::{
         BlkStatus,
         ReqFlags, //
     },
-    sync::srcu::Guard,
+    sync::srcu_fast::FastGuard,
 };
 
 impl MpathHead {
@@ -69,7 +69,7 @@ impl MpathHead {
 
     /// Returns whether a bio without a usable path should wait: the disk is
     /// live and some path may come back, or queue-if-no-path is set.
-    pub(crate) fn available_path(&self, srcu: &Guard<'_>) -> bool {
+    pub(crate) fn available_path(&self, srcu: &FastGuard<'_>) -> bool {
         if !self.test_flag(bindings::MPATH_HEAD_DISK_LIVE) {
             return false;
         }

@@ -80,15 +80,16 @@ static void set_states(struct fake_head *fh, const char *states)
 /* The names of @n paths chosen in a row on this CPU's node. */
 static void choose(struct fake_head *fh, int n, char *out)
 {
+	struct srcu_ctr __percpu *scp;
 	struct mpath_device *dev;
-	int i, idx;
+	int i;
 
 	migrate_disable();
 	for (i = 0; i < n; i++) {
-		idx = srcu_read_lock(&fh->head.srcu);
+		scp = srcu_read_lock_fast(&fh->head.srcu);
 		dev = mpath_find_path(&fh->head);
 		out[i] = dev ? container_of(dev, struct fake_path, mdev)->name : '-';
-		srcu_read_unlock(&fh->head.srcu, idx);
+		srcu_read_unlock_fast(&fh->head.srcu, scp);
 	}
 	migrate_enable();
 	out[n] = '\0';

@@ -39,7 +39,10 @@ if [ "$pristine" = 0 ]; then
 fi
 
 mkdir -p "$BUILD"
-KCONFIG_ALLCONFIG="$CONFIG" "${KMAKE[@]}" allnoconfig >&2
+# The fragment, and configs/inline-helpers.config for every kernel.
+fragment=$BUILD/.mpath-fragment
+cat "$CONFIG" "$WB/configs/inline-helpers.config" >"$fragment"
+KCONFIG_ALLCONFIG="$fragment" "${KMAKE[@]}" allnoconfig >&2
 missing=0
 while read -r line; do
 	case "$line" in
@@ -54,7 +57,7 @@ while read -r line; do
 	fi
 	log "config: $line did not stick (dependency missing?)"
 	missing=1
-done <"$CONFIG"
+done <"$fragment"
 [ "$missing" = 0 ] || exit 1
 
 clippy=()

@@ -18,7 +18,10 @@ LOGS=$CACHE/logs
 JOBS=${JOBS:-$(nproc)}
 mkdir -p "$LOGS"
 
-KMAKE=(make -s -C "$SRC" O="$BUILD" LLVM=-19
+# clang 22 is on rustc 1.96's LLVM (22), which RUST_INLINE_HELPERS needs
+# (configs/inline-helpers.config); bindgen loads the same libclang.
+KMAKE=(env LIBCLANG_PATH=/usr/lib/llvm-22/lib
+	make -s -C "$SRC" O="$BUILD" LLVM=-22
 	RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTFMT=/usr/bin/rustfmt
 	CLIPPY_DRIVER=/usr/bin/clippy-driver BINDGEN="$CACHE/bindgen/bin/bindgen"
 	-j"$JOBS")

@@ -8,7 +8,7 @@ set -euo pipefail
 
 CACHE=${MPATH_CACHE:-$HOME/.cache/libmultipath}
 BINDGEN_VERSION=0.72.1
-STAMP=$CACHE/stamps/toolchain-v1
+STAMP=$CACHE/stamps/toolchain-v2
 mkdir -p "$CACHE/stamps"
 
 log() { printf '[toolchain] %s\n' "$*"; }
@@ -17,10 +17,11 @@ SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 
 BPO_LIST=/etc/apt/sources.list.d/bookworm-backports.sources
-BPO_PKGS="rustc-web rust-web-src rust-web-clippy rustfmt-web clang-19 lld-19 llvm-19 libclang-19-dev qemu-system-x86"
+BPO_PKGS="rustc-web rust-web-src rust-web-clippy rustfmt-web qemu-system-x86"
 # multipath-tools and udev: dm-multipath's multipathd and the udevd that
 # relays uevents to it in the guest (initramfs.sh INITRAMFS_DM=1).
-PKGS="flex bison bc libelf-dev libssl-dev cpio xz-utils kmod python3 busybox-static fio bash nvme-cli sg3-utils dmsetup perl rsync patch python3-sphinx python3-yaml multipath-tools udev iproute2 open-iscsi"
+# clang, lld and llvm 22 (bookworm-security): the LLVM of rustc 1.96.
+PKGS="clang-22 lld-22 llvm-22 libclang-22-dev flex bison bc libelf-dev libssl-dev cpio xz-utils kmod python3 busybox-static fio bash nvme-cli sg3-utils dmsetup perl rsync patch python3-sphinx python3-yaml multipath-tools udev iproute2 open-iscsi"
 
 have_pkgs() {
 	local status
@@ -57,10 +58,10 @@ fi
 BINDGEN=$CACHE/bindgen/bin/bindgen
 if ! "$BINDGEN" --version 2>/dev/null | grep -q " $BINDGEN_VERSION\$"; then
 	log "building bindgen-cli $BINDGEN_VERSION (about 3 minutes)"
-	LIBCLANG_PATH=/usr/lib/llvm-19/lib cargo install --locked bindgen-cli \
+	LIBCLANG_PATH=/usr/lib/llvm-22/lib cargo install --locked bindgen-cli \
 		--version "$BINDGEN_VERSION" --root "$CACHE/bindgen"
 fi
 
 /usr/bin/rustc --version >/dev/null
 touch "$STAMP"
-log "ready: $(/usr/bin/rustc --version), $("$BINDGEN" --version), $(clang-19 --version | head -1)"
+log "ready: $(/usr/bin/rustc --version), $("$BINDGEN" --version), $(clang-22 --version | head -1)"

@@ -46,7 +46,7 @@
 use crate::{
     bindings,
     prelude::*,
-    sync::srcu::Guard,
+    sync::srcu_fast::SrcuReadGuard,
     types::Opaque, //
 };
 use core::marker::PhantomData;
@@ -184,7 +184,7 @@ impl<T: SrcuListItem> SrcuList<T> {
     /// synchronises with before freeing entries: the entries borrowed are
     /// only valid while it is held, which the lifetimes enforce.
     #[inline]
-    pub fn iter<'g>(&'g self, _guard: &'g Guard<'_>) -> Iter<'g, T> {
+    pub fn iter<'g, G: SrcuReadGuard>(&'g self, _guard: &'g G) -> Iter<'g, T> {
         Iter {
             head: self.head(),
             // SAFETY: The head is valid.
@@ -207,10 +207,10 @@ impl<T: SrcuListItem> SrcuList<T> {
     /// `item` was added to this list and, if it was removed since, has not
     /// been added to any list again.
     #[inline]
-    pub unsafe fn iter_after<'g>(
+    pub unsafe fn iter_after<'g, G: SrcuReadGuard>(
         &'g self,
         item: &'g T,
-        _guard: &'g Guard<'_>,
+        _guard: &'g G,
     ) -> Option<Iter<'g, T>> {
         let links = T::links(item).as_raw();
         // SAFETY: `links` is valid for `'g`. By the safety requirements it is

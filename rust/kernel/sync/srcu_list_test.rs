@@ -2,16 +2,19 @@
 
 //! KUnit tests of [`SrcuList`](super::srcu_list::SrcuList) and
 //! [`SrcuPtr`](super::srcu_ptr::SrcuPtr): writers remove, free and add
-//! entries while readers walk the list under SRCU on other CPUs. A reader
-//! that saw a freed entry would trip KASAN or see a poisoned value.
+//! entries while readers walk the list under SRCU on other CPUs, with
+//! either reader flavour ([`Srcu`](super::srcu::Srcu) and
+//! [`SrcuFast`](super::srcu_fast::SrcuFast)). A reader that saw a freed
+//! entry would trip KASAN or see a poisoned value.
 
 #[macros::kunit_tests(rust_sync_srcu_list)]
 mod tests {
     use crate::{
-        impl_srcu_list_item, new_mutex, new_srcu,
+        impl_srcu_list_item, new_mutex, new_srcu, new_srcu_fast,
         prelude::*,
         sync::{
             atomic::{Atomic, Relaxed},
+            srcu_fast::{SrcuFast, SrcuReadGuard},
             srcu_list::{SrcuList, SrcuListLinks},
             srcu_ptr::SrcuPtr,
             Arc, Completion, Mutex, Srcu,
@@ -47,6 +50,10 @@ mod tests {
         #[pin]
         srcu: Srcu,
         #[pin]
+        fast: SrcuFast,
+        /// Readers and the writer use `fast`, not `srcu`.
+        use_fast: bool,
+        #[pin]
         list: SrcuList<Item>,
         /// The writer's lock; it owns the entries on the list.
         #[pin]
@@ -71,30 +78,59 @@ mod tests {
 
         fn run(this: Arc<Shared>) {
             while !this.stop.load(Relaxed) {
-                let guard = this.srcu.read_lock();
-                for entry in this.list.iter(&guard) {
-                    if entry.magic.load(Relaxed) != ALIVE {
-                        this.bad.fetch_add(1, Relaxed);
-                    }
-                    this.seen.fetch_add(1, Relaxed);
+                if this.use_fast {
+                    this.walk(&this.fast.read_lock());
+                } else {
+                    this.walk(&this.srcu.read_lock());
                 }
-                if let Some(entry) = this.current.get(&guard) {
-                    if entry.magic.load(Relaxed) != ALIVE {
-                        this.bad.fetch_add(1, Relaxed);
-                    }
-                }
-                drop(guard);
                 this.walks.fetch_add(1, Relaxed);
             }
             this.done.complete_all();
         }
     }
 
+    impl Shared {
+        /// One reader's walk of the list and the pointer under `guard`.
+        fn walk<G: SrcuReadGuard>(&self, guard: &G) {
+            for entry in self.list.iter(guard) {
+                if entry.magic.load(Relaxed) != ALIVE {
+                    self.bad.fetch_add(1, Relaxed);
+                }
+                self.seen.fetch_add(1, Relaxed);
+            }
+            if let Some(entry) = self.current.get(guard) {
+                if entry.magic.load(Relaxed) != ALIVE {
+                    self.bad.fetch_add(1, Relaxed);
+                }
+            }
+        }
+
+        /// The writer's grace period, in the readers' flavour.
+        fn synchronize(&self) {
+            if self.use_fast {
+                self.fast.synchronize();
+            } else {
+                self.srcu.synchronize();
+            }
+        }
+    }
+
     #[test]
     fn readers_never_see_freed_entries() -> Result {
+        readers_against_a_writer(false)
+    }
+
+    #[test]
+    fn fast_readers_never_see_freed_entries() -> Result {
+        readers_against_a_writer(true)
+    }
+
+    fn readers_against_a_writer(use_fast: bool) -> Result {
         let shared = Arc::pin_init(
             try_pin_init!(Shared {
                 srcu <- new_srcu!(),
+                fast <- new_srcu_fast!(),
+                use_fast,
                 list <- SrcuList::new(),
                 owned <- new_mutex!(KVec::new()),
                 current: SrcuPtr::new(),
@@ -125,7 +161,7 @@ mod tests {
             // SAFETY: We hold the writer lock and `victim` is on the list.
             unsafe { shared.list.remove(&victim) };
             shared.current.clear_if(&victim);
-            shared.srcu.synchronize();
+            shared.synchronize();
             // No reader can reach it now: poison, then free it.
             victim.magic.store(DEAD, Relaxed);
             drop(victim);
@@ -170,7 +206,7 @@ mod tests {
             unsafe { shared.list.remove(entry) };
         }
         shared.current.clear();
-        shared.srcu.synchronize();
+        shared.synchronize();
         owned.clear();
         assert!(shared.list.is_empty());
         Ok(())

@@ -33,7 +33,7 @@ use crate::sync::{
         Relaxed,
         Release, //
     },
-    srcu::Guard,
+    srcu_fast::SrcuReadGuard,
 };
 use core::ptr::null_mut;
 
@@ -81,7 +81,7 @@ impl<T> SrcuPtr<T> {
 
     /// Follows the pointer (C's `srcu_dereference`). The reference lives as
     /// long as `guard`, which must be a guard of the SRCU writers wait for.
-    pub fn get<'g>(&self, _guard: &'g Guard<'_>) -> Option<&'g T> {
+    pub fn get<'g, G: SrcuReadGuard>(&self, _guard: &'g G) -> Option<&'g T> {
         let ptr = self.ptr.load(Acquire);
         // SAFETY: By the type invariant the pointee stays valid for a grace
         // period after it is replaced, which cannot end while `guard` lives.
