@@ -15,11 +15,16 @@
 #     workload) item of its kernel once, in a shuffled order
 #     (scenarios/bench_run.sh), so that drift of the host hits every
 #     configuration alike and ratios are taken within a round.
-#  4. Writes results.json, results.md and iops.svg (bench_report.py) to
+#  4. Boots each kernel once more for what is not per I/O
+#     (scenarios/bench_scale.sh): connect and disconnect of SCALE_NS
+#     namespaces, memory per namespace, and the stall of a path loss.
+#  5. Writes results.json, results.md and iops.svg (bench_report.py) to
 #     the run's directory and copies them to bench/ in the repository.
 #
 # Environment: ROUNDS (5), RUNTIME (s of fio per item, 10), RAMP (s, 2),
-# WORKLOADS (qd1-j1,qd32-j1,qd1-j2,qd32-j2), SEED (shuffle seed), QEMU_SMP
+# WORKLOADS (qd1-j1,qd32-j1,qd1-j2,qd32-j2), SEED (shuffle seed), SCALE=0
+# (no scale boots), SCALE_NS (namespaces of the scale boots, 1000),
+# FAILOVERS (path losses measured in them, 5), QEMU_SMP
 # (1, as boot.sh), SKIP_BUILD=1, SKIP_SELECTOR=1, BENCH_PUBLISH=0 (do not
 # copy to bench/), PROFILE=1 (perf profiles in profile-*.log, see below),
 # QEMU_ICOUNT (for example shift=2,sleep=off: guest time counts
@@ -32,6 +37,8 @@ ROUNDS=${ROUNDS:-5}
 RUNTIME=${RUNTIME:-10}
 RAMP=${RAMP:-2}
 WORKLOADS=${WORKLOADS:-qd1-j1,qd32-j1,qd1-j2,qd32-j2}
+SCALE_NS=${SCALE_NS:-1000}
+FAILOVERS=${FAILOVERS:-5}
 SEED=${SEED:-$(date +%s)}
 export QEMU_SMP=${QEMU_SMP:-1}
 
@@ -119,6 +126,21 @@ for round in $(seq "$ROUNDS"); do
 		grep -aq BENCH-DONE "$blog" || log "$blog: the guest did not finish"
 	done <<<"$order"
 done
+
+# Scale, memory and failover (scenarios/bench_scale.sh): one boot of each
+# kernel with NVMe multipath on.  Under QEMU_ICOUNT its guest times count
+# instructions, like the fio items.
+if [ "${SCALE:-1}" != 0 ]; then
+	for kernel in patched pristine; do
+		build=$PATCHED
+		[ "$kernel" = pristine ] && build=$UNPATCHED
+		log "scale: $kernel kernel ($SCALE_NS namespaces, $FAILOVERS failovers)"
+		KERNEL=$build/arch/x86/boot/bzImage INITRD=$CACHE/initramfs/bench-$kernel.cpio.gz \
+			SCENARIO_TIMEOUT=3600 bash "$WB/scenario.sh" bench_scale "$out/scale-$kernel.log" \
+			null_blk.nr_devices=0 bench.namespaces="$SCALE_NS" bench.failovers="$FAILOVERS" ||
+			log "boot ended with status $?"
+	done
+fi
 
 # PROFILE=1: one more boot of each kernel with perf around every item
 # (not in the results: sampling perturbs them).

@@ -5,8 +5,9 @@
     bench_report.py RUN_DIR [BENCH_SECONDS BUILD_SECONDS]
 
 Reads RUN_DIR/machine.json, boots.tsv, the console log of every boot
-(fio JSON reports between BENCH-FIO-BEGIN/END lines) and selector.log
-(MPATH-BENCH-SELECT lines), and writes RUN_DIR/results.json,
+(fio JSON reports between BENCH-FIO-BEGIN/END lines), selector.log
+(MPATH-BENCH-SELECT lines) and scale-KERNEL.log (BENCH-SCALE and
+BENCH-FAILOVER lines), and writes RUN_DIR/results.json,
 RUN_DIR/results.md and RUN_DIR/iops.svg.  Python standard library only.
 
 Ratios are taken within a round (every configuration of a round ran in the
@@ -187,6 +188,74 @@ def svg_plot(summary_rows, workloads, path, title):
         f.write("<!-- SPDX-License-Identifier: GPL-2.0 -->\n" + "\n".join(svg) + "\n")
 
 
+def parse_scale(run):
+    """kernel -> the BENCH-SCALE figures and BENCH-FAILOVER stalls of its
+    bench_scale.sh boot (scale-KERNEL.log), for the kernels that have one;
+    and the problems seen."""
+    out, errors = {}, []
+    for kernel in ("patched", "pristine"):
+        log = os.path.join(run, "scale-%s.log" % kernel)
+        if not os.path.exists(log):
+            continue
+        text = open(log, errors="replace").read()
+        if "BENCH-DONE" not in text:
+            errors.append("scale-%s.log: the guest did not finish" % kernel)
+        for err in re.findall(r"BENCH-ERROR .*", text):
+            errors.append("scale-%s.log: %s" % (kernel, err))
+        res = {"failover_stall_us": [], "failover_errors": 0}
+        m = re.search(r"BENCH-SCALE (.*)", text)
+        if m:
+            res.update({k: int(v) for k, v in
+                        (kv.split("=") for kv in m.group(1).split())})
+        for m in re.finditer(r"BENCH-FAILOVER n=\d+ port=\d+ stall_us=(-?\d+) errors=(-?\d+)",
+                             text):
+            res["failover_stall_us"].append(int(m.group(1)))
+            res["failover_errors"] += int(m.group(2)) != 0
+        out[kernel] = res
+    return out, errors
+
+
+def scale_md(scale):
+    """The results.md section of the scale boots: ours, C's and ours / C."""
+    if not scale:
+        return []
+    ours, c = scale.get("patched", {}), scale.get("pristine", {})
+    n = ours.get("namespaces") or c.get("namespaces") or 0
+    rows = [("connect %d namespaces over 2 controllers, ms" % n, "connect_ms"),
+            ("disconnect them, ms", "disconnect_ms"),
+            ("kernel memory per namespace (head + 2 paths), KiB", "kmem_per_ns"),
+            ("memory in use per namespace, KiB", "memused_per_ns"),
+            ("failover stall, median, µs", "failover_us")]
+    for res in (ours, c):
+        if res.get("namespaces"):
+            res["kmem_per_ns"] = res.get("kmem_kib", 0) / res["namespaces"]
+            res["memused_per_ns"] = res.get("memused_kib", 0) / res["namespaces"]
+        if res.get("failover_stall_us"):
+            res["failover_us"] = statistics.median(res["failover_stall_us"])
+    md = ["## Scale, memory and failover", "",
+          "One boot of each kernel with NVMe multipath on "
+          "(`scenarios/bench_scale.sh`): an nvmet loop subsystem of %d "
+          "namespaces on one null_blk disk, connected through two ports, "
+          "times in guest ms; memory is what the heads and path disks added "
+          "(Slab + Percpu + VmallocUsed, and MemTotal − MemAvailable) per "
+          "namespace; failover is fio's longest read completion at queue depth "
+          "1 when the target unlinks the port of the path in use (numa "
+          "policy), median of %d losses (all: ours %s, C %s; losses with an "
+          "fio error: ours %d, C %d). Lower is better; ours / C ≤ 1 meets "
+          "the goal." % (n, len(ours.get("failover_stall_us", [])),
+                         ours.get("failover_stall_us"), c.get("failover_stall_us"),
+                         ours.get("failover_errors", 0), c.get("failover_errors", 0)),
+          "", "| measure | libmultipath | C NVMe multipath (7.3) | ours / C |",
+          "| --- | ---: | ---: | ---: |"]
+    for label, key in rows:
+        a, b = ours.get(key), c.get(key)
+        r = "%.3f" % (a / b) if a is not None and b else "–"
+        md.append("| %s | %s | %s | %s |" % (
+            label, "%.1f" % a if a is not None else "–",
+            "%.1f" % b if b is not None else "–", r))
+    return md + [""]
+
+
 def main():
     run = sys.argv[1]
     bench_s = int(sys.argv[2]) if len(sys.argv) > 2 else None
@@ -229,6 +298,9 @@ def main():
             selector.append({"selector": m.group(1), "paths": int(m.group(2)),
                              "ns": float(m.group(3))})
 
+    scale, scale_errors = parse_scale(run)
+    errors += scale_errors
+
     summary_rows = []
     for w in workloads:
         for (kernel, config), label in ROWS:
@@ -254,7 +326,7 @@ def main():
     doc = {"license": "SPDX-License-Identifier: GPL-2.0", "machine": machine,
            "bench_seconds": bench_s, "build_seconds": build_s,
            "boots": boots, "errors": errors, "results": raw,
-           "summary": summary_rows, "selector": selector}
+           "summary": summary_rows, "selector": selector, "scale": scale}
     with open(os.path.join(run, "results.json"), "w") as f:
         json.dump(doc, f, indent=1)
 
@@ -342,6 +414,7 @@ def main():
                 cells.append("%.1f" % v[0] if v else "–")
             md.append("| %s | %s |" % (name, " | ".join(cells)))
         md.append("")
+    md += scale_md(scale)
     md += ["![IOPS by configuration](iops.svg)", ""]
     with open(os.path.join(run, "results.md"), "w") as f:
         f.write("\n".join(md))
