@@ -276,6 +276,7 @@ impl Bio {
 
     /// Records the `block_bio_remap` trace event: the bio, sent to the
     /// device it is set to now, was for sector `from` of device `from_dev`.
+    #[inline]
     pub fn trace_remap(&self, from_dev: u32, from: u64) {
         // SAFETY: By the type invariant the bio is valid; the event only
         // records it.
@@ -410,6 +411,7 @@ impl Bio {
     }
 
     /// Ends the bio with `status` (C's `bio_endio`).
+    #[inline]
     pub fn end(self, status: BlkStatus) {
         let ptr = self.into_raw();
         // SAFETY: `ptr` is a valid bio that was ours to end, exactly once.
@@ -420,6 +422,7 @@ impl Bio {
     }
 
     /// Ends the bio with an I/O error (C's `bio_io_error`).
+    #[inline]
     pub fn io_error(self) {
         self.end(BlkStatus::IOERR)
     }

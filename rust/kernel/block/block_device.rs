@@ -121,6 +121,7 @@ impl BlockDevice {
     }
 
     /// Returns the device number (C's `bd_dev`).
+    #[inline]
     pub fn devt(&self) -> u32 {
         // SAFETY: By the type invariant the struct is valid; `bd_dev` is set
         // when the device is created and never changes.

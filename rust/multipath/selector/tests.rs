@@ -358,4 +358,79 @@ mod cases {
         let set = Set::new(&paths);
         assert_eq!(set.run(IoPolicy::QueueDepth, node(0), 1), seq("B"));
     }
+
+    /// Six optimized paths A..F with the given depths.
+    fn six(depths: [u32; 6]) -> [Fake; 6] {
+        let names = ['A', 'B', 'C', 'D', 'E', 'F'];
+        core::array::from_fn(|i| with_depth(path(names[i], Optimized), depths[i]))
+    }
+
+    #[test]
+    fn queue_depth_on_many_paths_compares_a_window_after_the_cursor() {
+        // No cursor: the first four optimized paths, least busy wins.
+        let paths = six([5, 4, 2, 3, 1, 9]);
+        let set = Set::new(&paths);
+        assert_eq!(set.run(IoPolicy::QueueDepth, node(0), 1), seq("C"));
+        assert_eq!(set.cached_name(node(0)), Some('C'));
+        // From C: D, E, F, A are compared; E is the least busy.
+        assert_eq!(set.run(IoPolicy::QueueDepth, node(0), 1), seq("E"));
+        // From E: F, A, B, C; C wins, and so on round the list.
+        assert_eq!(set.run(IoPolicy::QueueDepth, node(0), 2), seq("CE"));
+        // The other node has a cursor of its own.
+        assert_eq!(set.run(IoPolicy::QueueDepth, node(1), 1), seq("C"));
+    }
+
+    #[test]
+    fn queue_depth_on_many_paths_takes_an_idle_path_at_once() {
+        // All idle: each selection takes the next path, round the list.
+        let paths = six([0; 6]);
+        let set = Set::new(&paths);
+        assert_eq!(set.run(IoPolicy::QueueDepth, node(0), 8), seq("ABCDEFAB"));
+    }
+
+    #[test]
+    fn queue_depth_on_many_paths_skips_unusable_and_non_optimized_paths() {
+        let paths = six([1, 1, 1, 1, 1, 1]);
+        let set = Set::new(&paths);
+        paths[1].state.set(NonOptimized);
+        paths[2].disabled.set(true);
+        paths[3].state.set(Other);
+        paths[4].depth.set(0);
+        // Neither B (non-optimized, idle) nor C (disabled) nor D (other):
+        // the first four usable optimized paths are A, E, F; E is idle.
+        paths[1].depth.set(0);
+        assert_eq!(set.run(IoPolicy::QueueDepth, node(0), 1), seq("E"));
+        // From E: F, A, then E itself (the cursor is compared last).
+        paths[4].depth.set(3);
+        assert_eq!(set.run(IoPolicy::QueueDepth, node(0), 1), seq("F"));
+    }
+
+    #[test]
+    fn queue_depth_on_many_paths_falls_back_to_the_least_busy_non_optimized() {
+        let paths = six([4, 2, 3, 2, 6, 7]);
+        let set = Set::new(&paths);
+        for p in &paths {
+            p.state.set(NonOptimized);
+        }
+        // No optimized path: the whole list, first among equals (B, D).
+        assert_eq!(set.run(IoPolicy::QueueDepth, node(0), 2), seq("BB"));
+        // An optimized path anywhere beats them, however busy.
+        paths[5].state.set(Optimized);
+        assert_eq!(set.run(IoPolicy::QueueDepth, node(0), 1), seq("F"));
+        // Nothing usable: none, and the cursor stays.
+        for p in &paths {
+            p.disabled.set(true);
+        }
+        assert_eq!(set.run(IoPolicy::QueueDepth, node(0), 1), seq("-"));
+        assert_eq!(set.cached_name(node(0)), Some('F'));
+    }
+
+    #[test]
+    fn queue_depth_on_many_paths_starts_over_when_the_cursor_left() {
+        let paths = six([3, 3, 3, 3, 3, 3]);
+        let set = Set::new(&paths[..5]);
+        // A cursor that is not on the list (removed): from the head.
+        set.cache[0].set(Some(&paths[5]));
+        assert_eq!(set.run(IoPolicy::QueueDepth, node(0), 1), seq("A"));
+    }
 }
