@@ -28,6 +28,7 @@
 use crate::{
     device::MpathDevice,
     fields::HeadFields,
+    flags::HeadFlag,
     head::MpathHead, //
 };
 use kernel::{
@@ -121,20 +122,20 @@ impl MpathHead {
         let Some(add_cdev) = self.template().add_cdev else {
             return;
         };
-        if self.test_and_set_flag(bindings::MPATH_HEAD_CDEV_LIVE) {
+        if self.test_and_set_flag(HeadFlag::CdevLive) {
             return;
         }
         // SAFETY: The driver's callback takes any of its set-up heads.
         let ret = unsafe { add_cdev(self.as_raw()) };
         if ret != 0 {
             pr_err!("cannot add the character device of a head: {ret}\n");
-            self.clear_flag(bindings::MPATH_HEAD_CDEV_LIVE);
+            self.clear_flag(HeadFlag::CdevLive);
         }
     }
 
     /// Deletes the head's character device, if added.
     pub(crate) fn del_cdev(&self) {
-        if !self.test_and_clear_flag(bindings::MPATH_HEAD_CDEV_LIVE) {
+        if !self.test_and_clear_flag(HeadFlag::CdevLive) {
             return;
         }
         if let Some(del_cdev) = self.template().del_cdev {

@@ -7,7 +7,7 @@
 //!
 //! ```
 //! use kernel::bindings;
-//! use multipath::{AccessState, MpathDevice, PathInfo};
+//! use multipath::{AccessState, DeviceFlag, MpathDevice, PathInfo};
 //!
 //! // A path on no head yet, as a driver embeds it in its own path object.
 //! let dev = MpathDevice::new();
@@ -18,12 +18,12 @@
 //! assert_eq!(dev.access_state(), AccessState::NonOptimized);
 //! assert!(!dev.is_optimized());
 //!
-//! assert!(!dev.test_and_set_flag(bindings::MPATH_DEVICE_SYSFS_ATTR_LINK));
-//! assert!(dev.test_and_clear_flag(bindings::MPATH_DEVICE_SYSFS_ATTR_LINK));
+//! assert!(!dev.test_flag(DeviceFlag::SysfsAttrLink));
 //! ```
 
 use crate::{
     fields::DeviceFields,
+    flags::DeviceFlag,
     head::MpathHead,
     path::{
         AccessState,
@@ -98,14 +98,19 @@ impl MpathDevice {
         self.0.flags()
     }
 
-    /// Sets `MPATH_DEVICE_*` bit `bit`; returns whether it was set before.
-    pub fn test_and_set_flag(&self, bit: u32) -> bool {
-        crate::head::update_bit(self.flags(), bit, true)
+    /// Returns whether `flag` is set.
+    pub fn test_flag(&self, flag: DeviceFlag) -> bool {
+        self.flags().load(Relaxed) & flag.mask() != 0
     }
 
-    /// Clears `MPATH_DEVICE_*` bit `bit`; returns whether it was set before.
-    pub fn test_and_clear_flag(&self, bit: u32) -> bool {
-        crate::head::update_bit(self.flags(), bit, false)
+    /// Sets `flag`; returns whether it was set before.
+    pub(crate) fn test_and_set_flag(&self, flag: DeviceFlag) -> bool {
+        crate::head::update_bits(self.flags(), flag.mask(), true)
+    }
+
+    /// Clears `flag`; returns whether it was set before.
+    pub(crate) fn test_and_clear_flag(&self, flag: DeviceFlag) -> bool {
+        crate::head::update_bits(self.flags(), flag.mask(), false)
     }
 
     /// Returns the raw C struct.

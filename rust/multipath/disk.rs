@@ -31,6 +31,7 @@
 
 use crate::{
     device::MpathDevice,
+    flags::HeadFlag,
     head::MpathHead,
     head_ref::HeadRef,
     path::{
@@ -361,7 +362,7 @@ impl MpathHead {
         };
         {
             let _guard = self.disk_lock().lock();
-            if !self.test_and_set_flag(bindings::MPATH_HEAD_DISK_LIVE) {
+            if !self.test_and_set_flag(HeadFlag::DiskLive) {
                 let parent = self.raw_parent();
                 // SAFETY: The driver's parent device outlives the head disk.
                 let parent = (!parent.is_null()).then(|| unsafe { Device::from_raw(parent) });
@@ -374,7 +375,7 @@ impl MpathHead {
                 // the head disk, which outlive the head (`struct
                 // mpath_head`'s contract).
                 if let Err(e) = unsafe { disk.add_with_groups(parent, groups) } {
-                    self.clear_flag(bindings::MPATH_HEAD_DISK_LIVE);
+                    self.clear_flag(HeadFlag::DiskLive);
                     return Err(e);
                 }
                 self.schedule_partition_scan();
@@ -415,7 +416,7 @@ impl MpathHead {
     /// `del_gendisk` is still working on.
     pub fn remove_disk(&self) {
         let _guard = self.disk_lock().lock();
-        if !self.test_and_clear_flag(bindings::MPATH_HEAD_DISK_LIVE) {
+        if !self.test_and_clear_flag(HeadFlag::DiskLive) {
             return;
         }
         self.del_cdev();

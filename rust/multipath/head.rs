@@ -49,6 +49,7 @@
 use crate::{
     device::MpathDevice,
     fields::HeadFields,
+    flags::HeadFlag,
     path::PathSet,
     IoPolicy, //
 };
@@ -305,28 +306,24 @@ impl MpathHead {
         self.0.flags()
     }
 
-    /// Returns whether `MPATH_HEAD_*` bit `bit` is set.
-    pub fn test_flag(&self, bit: u32) -> bool {
-        self.flags().load(Relaxed) & (1 << bit) != 0
+    /// Returns whether `flag` is set.
+    pub fn test_flag(&self, flag: HeadFlag) -> bool {
+        self.flags().load(Relaxed) & flag.mask() != 0
     }
 
-    fn update_flag(&self, bit: u32, set: bool) -> bool {
-        update_bit(self.flags(), bit, set)
+    /// Sets `flag`; returns whether it was set before.
+    pub(crate) fn test_and_set_flag(&self, flag: HeadFlag) -> bool {
+        update_bits(self.flags(), flag.mask(), true)
     }
 
-    /// Sets bit `bit`; returns whether it was set before.
-    pub fn test_and_set_flag(&self, bit: u32) -> bool {
-        self.update_flag(bit, true)
+    /// Clears `flag`; returns whether it was set before.
+    pub(crate) fn test_and_clear_flag(&self, flag: HeadFlag) -> bool {
+        update_bits(self.flags(), flag.mask(), false)
     }
 
-    /// Clears bit `bit`; returns whether it was set before.
-    pub fn test_and_clear_flag(&self, bit: u32) -> bool {
-        self.update_flag(bit, false)
-    }
-
-    /// Clears bit `bit`.
-    pub fn clear_flag(&self, bit: u32) {
-        self.update_flag(bit, false);
+    /// Clears `flag`.
+    pub(crate) fn clear_flag(&self, flag: HeadFlag) {
+        update_bits(self.flags(), flag.mask(), false);
     }
 
     /// Returns one of the head's diagnostic counters.
@@ -672,10 +669,10 @@ impl<'g> PathSet<'g> for HeadPaths<'g> {
     }
 }
 
-/// Sets or clears bit `bit` of `flags` with full ordering, as C's
-/// `test_and_set_bit` / `test_and_clear_bit`; returns whether it was set.
-pub(crate) fn update_bit(flags: &Atomic<usize>, bit: u32, set: bool) -> bool {
-    let mask = 1usize << bit;
+/// Sets or clears the bits of `mask` in `flags` with full ordering, as
+/// C's `test_and_set_bit` / `test_and_clear_bit` for one bit; returns
+/// whether any of them was set.
+pub(crate) fn update_bits(flags: &Atomic<usize>, mask: usize, set: bool) -> bool {
     let mut old = flags.load(Relaxed);
     loop {
         let new = if set { old | mask } else { old & !mask };

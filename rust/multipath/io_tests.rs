@@ -7,6 +7,7 @@
 mod cases {
     use crate::{
         AccessState,
+        HeadFlag,
         MpathDevice,
         MpathHead,
         MpathHeadTemplate,
@@ -647,7 +648,7 @@ mod cases {
         assert!(rig.round_trips(1)?);
         assert!(rig.head().requeue_count() >= 1);
         assert_eq!(rig.head().fail_count(), 0);
-        assert!(!rig.head().test_flag(bindings::MPATH_HEAD_REMOVE_PENDING));
+        assert!(!rig.head().test_flag(HeadFlag::RemovePending));
         assert_eq!(REMOVED.load(Relaxed), removed);
         Ok(())
     }
@@ -666,7 +667,7 @@ mod cases {
         assert!(mem_disk::round_trip(rig.head().disk_devt(), 0, 1, 1).is_err());
         assert!(rig.head().requeue_count() >= 1);
         assert_eq!(REMOVED.load(Relaxed), removed + 1);
-        assert!(!rig.head().test_flag(bindings::MPATH_HEAD_REMOVE_PENDING));
+        assert!(!rig.head().test_flag(HeadFlag::RemovePending));
         Ok(())
     }
 

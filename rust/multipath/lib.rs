@@ -24,6 +24,7 @@ pub mod disk;
 #[doc(hidden)]
 pub mod doc_support;
 pub mod fields;
+pub mod flags;
 pub mod head;
 pub mod head_ref;
 #[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]
@@ -53,6 +54,10 @@ impl kernel::ModuleMetadata for LocalModule {
 }
 
 pub use device::MpathDevice;
+pub use flags::{
+    DeviceFlag,
+    HeadFlag, //
+};
 pub use head::MpathHead;
 pub use iopolicy::IoPolicy;
 pub use owned::OwnedHead;

@@ -57,7 +57,10 @@
 //! # Ok::<(), Error>(())
 //! ```
 
-use crate::head::MpathHead;
+use crate::{
+    flags::HeadFlag,
+    head::MpathHead, //
+};
 use core::ptr::NonNull;
 use kernel::{
     bindings,
@@ -105,9 +108,9 @@ impl MpathHead {
             let _guard = self.requeue_lock().lock();
             self.removal_secs().store(secs, Relaxed);
             if secs != 0 {
-                self.test_and_set_flag(bindings::MPATH_HEAD_QUEUE_IF_NO_PATH);
+                self.test_and_set_flag(HeadFlag::QueueIfNoPath);
             } else {
-                self.clear_flag(bindings::MPATH_HEAD_QUEUE_IF_NO_PATH);
+                self.clear_flag(HeadFlag::QueueIfNoPath);
             }
         }
         // Submitters see the new queue-if-no-path from now on.
@@ -130,13 +133,13 @@ impl MpathHead {
         if secs == 0 {
             return true;
         }
-        if self.test_and_set_flag(bindings::MPATH_HEAD_REMOVE_PENDING) {
+        if self.test_and_set_flag(HeadFlag::RemovePending) {
             // Already pending: the module is pinned once only.
             return false;
         }
         let Some(pin) = self.pin_driver() else {
             // The driver is being unloaded: remove now.
-            self.clear_flag(bindings::MPATH_HEAD_REMOVE_PENDING);
+            self.clear_flag(HeadFlag::RemovePending);
             return true;
         };
         // The pending removal's, until it ends (`end_pending_removal` or
@@ -152,7 +155,7 @@ impl MpathHead {
     /// gave the removal; `None` if no removal was pending.
     fn take_pending_removal(&self) -> Option<ModuleRef> {
         let _guard = self.requeue_lock().lock();
-        if !self.test_and_clear_flag(bindings::MPATH_HEAD_REMOVE_PENDING) {
+        if !self.test_and_clear_flag(HeadFlag::RemovePending) {
             return None;
         }
         // SAFETY: The bit is only set with a pin given up for the removal

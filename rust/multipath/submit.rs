@@ -4,11 +4,11 @@
 //! no path is usable but one may come back, or failed.
 
 use crate::{
+    flags::HeadFlag,
     head::MpathHead,
     path::PathSet, //
 };
 use kernel::{
-    bindings,
     block::bio::{
         Bio,
         BioFlag,
@@ -70,7 +70,7 @@ impl MpathHead {
     /// Returns whether a bio without a usable path should wait: the disk is
     /// live and some path may come back, or queue-if-no-path is set.
     pub(crate) fn available_path(&self, srcu: &FastGuard<'_>) -> bool {
-        if !self.test_flag(bindings::MPATH_HEAD_DISK_LIVE) {
+        if !self.test_flag(HeadFlag::DiskLive) {
             return false;
         }
         if let Some(available) = self.template().available_path {
@@ -81,6 +81,6 @@ impl MpathHead {
                 return true;
             }
         }
-        self.test_flag(bindings::MPATH_HEAD_QUEUE_IF_NO_PATH)
+        self.test_flag(HeadFlag::QueueIfNoPath)
     }
 }

@@ -28,6 +28,10 @@
 
 use crate::{
     device::MpathDevice,
+    flags::{
+        DeviceFlag,
+        HeadFlag, //
+    },
     head::MpathHead,
     path::PathSet,
     IoPolicy, //
@@ -47,7 +51,7 @@ impl MpathHead {
     /// `mpath_add_sysfs_link`).
     pub fn add_sysfs_links(&self) {
         let _guard = self.disk_lock().lock();
-        if !self.test_flag(bindings::MPATH_HEAD_DISK_LIVE) {
+        if !self.test_flag(HeadFlag::DiskLive) {
             return;
         }
         let Some(head) = self.disk_bdev() else {
@@ -59,9 +63,7 @@ impl MpathHead {
                 continue;
             };
             // A disk not added yet has no name in sysfs to link to.
-            if !path.disk_is_added()
-                || dev.test_and_set_flag(bindings::MPATH_DEVICE_SYSFS_ATTR_LINK)
-            {
+            if !path.disk_is_added() || dev.test_and_set_flag(DeviceFlag::SysfsAttrLink) {
                 continue;
             }
             if let Err(e) = head.add_link_to_group(GROUP, path) {
@@ -71,7 +73,7 @@ impl MpathHead {
                     path.name(),
                     e
                 );
-                dev.test_and_clear_flag(bindings::MPATH_DEVICE_SYSFS_ATTR_LINK);
+                dev.test_and_clear_flag(DeviceFlag::SysfsAttrLink);
             }
         }
     }
@@ -80,7 +82,7 @@ impl MpathHead {
     /// `mpath_remove_sysfs_link`).
     pub fn remove_sysfs_link(&self, dev: &MpathDevice) {
         let _guard = self.disk_lock().lock();
-        if !dev.test_and_clear_flag(bindings::MPATH_DEVICE_SYSFS_ATTR_LINK) {
+        if !dev.test_and_clear_flag(DeviceFlag::SysfsAttrLink) {
             return;
         }
         if let (Some(head), Some(path)) = (self.disk_bdev(), dev.bdev()) {
@@ -95,7 +97,7 @@ impl MpathHead {
     pub(crate) fn forget_sysfs_links(&self) {
         let srcu = self.srcu().read_lock();
         for dev in self.path_set(&srcu).paths() {
-            dev.test_and_clear_flag(bindings::MPATH_DEVICE_SYSFS_ATTR_LINK);
+            dev.test_and_clear_flag(DeviceFlag::SysfsAttrLink);
         }
     }
 
