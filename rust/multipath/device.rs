@@ -23,7 +23,10 @@
 
 use crate::{
     fields::DeviceFields,
-    flags::DeviceFlag,
+    flags::{
+        self,
+        DeviceFlag, //
+    },
     head::MpathHead,
     path::{
         AccessState,
@@ -100,17 +103,17 @@ impl MpathDevice {
 
     /// Returns whether `flag` is set.
     pub fn test_flag(&self, flag: DeviceFlag) -> bool {
-        self.flags().load(Relaxed) & flag.mask() != 0
+        flags::test_bits(self.flags(), flag.mask())
     }
 
     /// Sets `flag`; returns whether it was set before.
     pub(crate) fn test_and_set_flag(&self, flag: DeviceFlag) -> bool {
-        crate::head::update_bits(self.flags(), flag.mask(), true)
+        flags::update_bits(self.flags(), flag.mask(), true)
     }
 
     /// Clears `flag`; returns whether it was set before.
     pub(crate) fn test_and_clear_flag(&self, flag: DeviceFlag) -> bool {
-        crate::head::update_bits(self.flags(), flag.mask(), false)
+        flags::update_bits(self.flags(), flag.mask(), false)
     }
 
     /// Returns the raw C struct.

@@ -9,7 +9,14 @@
 //!
 //! C header: [`include/linux/multipath.h`](srctree/include/linux/multipath.h)
 
-use kernel::bindings;
+use kernel::{
+    bindings,
+    sync::atomic::{
+        Atomic,
+        Full,
+        Relaxed, //
+    },
+};
 
 /// A bit of `struct mpath_head.flags`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,5 +53,24 @@ impl DeviceFlag {
     /// The flag's bit in the `flags` word.
     pub(crate) const fn mask(self) -> usize {
         1 << self as u32
+    }
+}
+
+/// Returns whether any bit of `mask` is set in `flags`.
+pub(crate) fn test_bits(flags: &Atomic<usize>, mask: usize) -> bool {
+    flags.load(Relaxed) & mask != 0
+}
+
+/// Sets or clears the bits of `mask` in `flags` with full ordering, as
+/// C's `test_and_set_bit` / `test_and_clear_bit` for one bit; returns
+/// whether any of them was set.
+pub(crate) fn update_bits(flags: &Atomic<usize>, mask: usize, set: bool) -> bool {
+    let mut old = flags.load(Relaxed);
+    loop {
+        let new = if set { old | mask } else { old & !mask };
+        match flags.cmpxchg(old, new, Full) {
+            Ok(_) => return old & mask != 0,
+            Err(now) => old = now,
+        }
     }
 }

@@ -49,7 +49,10 @@
 use crate::{
     device::MpathDevice,
     fields::HeadFields,
-    flags::HeadFlag,
+    flags::{
+        self,
+        HeadFlag, //
+    },
     path::PathSet,
     IoPolicy, //
 };
@@ -69,7 +72,6 @@ use kernel::{
     sync::{
         atomic::{
             Atomic,
-            Full,
             Relaxed, //
         },
         lock::{
@@ -308,22 +310,22 @@ impl MpathHead {
 
     /// Returns whether `flag` is set.
     pub fn test_flag(&self, flag: HeadFlag) -> bool {
-        self.flags().load(Relaxed) & flag.mask() != 0
+        flags::test_bits(self.flags(), flag.mask())
     }
 
     /// Sets `flag`; returns whether it was set before.
     pub(crate) fn test_and_set_flag(&self, flag: HeadFlag) -> bool {
-        update_bits(self.flags(), flag.mask(), true)
+        flags::update_bits(self.flags(), flag.mask(), true)
     }
 
     /// Clears `flag`; returns whether it was set before.
     pub(crate) fn test_and_clear_flag(&self, flag: HeadFlag) -> bool {
-        update_bits(self.flags(), flag.mask(), false)
+        flags::update_bits(self.flags(), flag.mask(), false)
     }
 
     /// Clears `flag`.
     pub(crate) fn clear_flag(&self, flag: HeadFlag) {
-        update_bits(self.flags(), flag.mask(), false);
+        flags::update_bits(self.flags(), flag.mask(), false);
     }
 
     /// Returns one of the head's diagnostic counters.
@@ -666,19 +668,5 @@ impl<'g> PathSet<'g> for HeadPaths<'g> {
         // waits for this reader before clearing caches, so `path` stays
         // valid until it is cleared and a grace period has passed.
         unsafe { self.head.current_path(node).set(Some(path)) };
-    }
-}
-
-/// Sets or clears the bits of `mask` in `flags` with full ordering, as
-/// C's `test_and_set_bit` / `test_and_clear_bit` for one bit; returns
-/// whether any of them was set.
-pub(crate) fn update_bits(flags: &Atomic<usize>, mask: usize, set: bool) -> bool {
-    let mut old = flags.load(Relaxed);
-    loop {
-        let new = if set { old | mask } else { old & !mask };
-        match flags.cmpxchg(old, new, Full) {
-            Ok(_) => return old & mask != 0,
-            Err(now) => old = now,
-        }
     }
 }
