@@ -33,13 +33,10 @@
 . /scenarios/lib.sh
 . /scenarios/nvme_lib.sh
 
-arg() {
-	sed -n "s/.*[[:space:]]$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline
-}
-ITEMS=$(arg bench.items)
-RUNTIME=$(arg bench.runtime)
-RAMP=$(arg bench.ramp)
-PERF=$(arg bench.perf)
+ITEMS=$(param bench.items "")
+RUNTIME=$(param bench.runtime "")
+RAMP=$(param bench.ramp "")
+PERF=$(param bench.perf "")
 if [ "$PERF" = 1 ]; then
 	echo 0 >/proc/sys/kernel/kptr_restrict
 	echo -1 >/proc/sys/kernel/perf_event_paranoid

@@ -27,13 +27,8 @@
 . /scenarios/lib.sh
 . /scenarios/nvme_lib.sh
 
-arg() {
-	sed -n "s/.*[[:space:]]$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline
-}
-NS=$(arg bench.namespaces)
-NS=${NS:-1000}
-FAILOVERS=$(arg bench.failovers)
-FAILOVERS=${FAILOVERS:-5}
+NS=$(param bench.namespaces 1000)
+FAILOVERS=$(param bench.failovers 5)
 export NULLB_MEMORY_BACKED=0
 dmesg -n 1
 
@@ -112,15 +107,11 @@ busy_port() {
 # failover I: one loss of the path in use under fio, as described above;
 # the lost port is linked and connected again afterwards.
 failover() {
-	local p path h
-	h=$(ios "$HEAD")
+	local p path
 	fio --name=fo --filename="/dev/$HEAD" --rw=randread --bs=4k --direct=1 \
 		--ioengine=io_uring --iodepth=1 --time_based --runtime=4 --norandommap \
 		--randrepeat=0 --eta=never --output-format=terse --output=/tmp/fo.fio &
-	for _ in $(seq 600); do
-		[ "$(ios "$HEAD")" -ge $((h + 32)) ] && break
-		sleep 0.1
-	done
+	fio_running || true
 	p=$(busy_port)
 	path=$(eval echo "\$P$p")
 	rm "$NVMET/ports/$p/subsystems/$NQN"
