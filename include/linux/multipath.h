@@ -48,14 +48,18 @@ struct mpath_head;
  *	per NUMA node.
  * @MPATH_IOPOLICY_QD: the optimized path with the fewest requests in
  *	flight.
+ * @MPATH_IOPOLICY_LAT: the optimized paths in turn, each for a number of
+ *	I/Os in proportion to its measured speed (see
+ *	mpath_latency_sample_begin()).
  *
  * The names used by sysfs and module parameters are "numa",
- * "round-robin" and "queue-depth".
+ * "round-robin", "queue-depth" and "latency".
  */
 enum mpath_iopolicy_e {
 	MPATH_IOPOLICY_NUMA,
 	MPATH_IOPOLICY_RR,
 	MPATH_IOPOLICY_QD,
+	MPATH_IOPOLICY_LAT,
 };
 
 /**
@@ -157,6 +161,16 @@ enum mpath_diag_counter {
  *	queue-depth policy; may be NULL.
  * @access_state: &enum mpath_access_state, written by the driver with
  *	WRITE_ONCE() and followed by mpath_clear_paths() or a requeue kick.
+ * @lat_sampled: jiffies when the last latency sample began; at most one
+ *	begins per jiffy.
+ * @lat_ewma_ns: moving average of the sampled latencies in nanoseconds,
+ *	0 before the first sample.
+ * @lat_weight: I/Os the latency policy sends to the path in a row; 0
+ *	until first computed.
+ * @lat_credit: what is left of @lat_weight in the current turn.
+ *
+ * The lat_* fields belong to the library, which resets them when the path
+ * is added.
  */
 struct mpath_device {
 	struct mpath_head	*mpath_head;
@@ -166,6 +180,10 @@ struct mpath_device {
 	int			numa_node;
 	atomic_t		*nr_active;
 	enum mpath_access_state	access_state;
+	unsigned long		lat_sampled;
+	u32			lat_ewma_ns;
+	u32			lat_weight;
+	u32			lat_credit;
 };
 
 /**
@@ -272,6 +290,8 @@ struct mpath_head_template {
  *	with &mpath_chr_fops.
  * @cdev_device: the device node of @cdev.
  * @mpdt: the driver's template.
+ * @lat_refresh: jiffies after which the paths' latency weights are
+ *	recomputed, at the end of the next sample.
  * @current_path: per NUMA node, the path last chosen.
  *
  * Set up with mpath_head_init(), torn down with mpath_head_uninit().
@@ -300,6 +320,7 @@ struct mpath_head {
 	struct cdev		cdev;
 	struct device		cdev_device;
 	const struct mpath_head_template *mpdt;
+	unsigned long		lat_refresh;
 	struct mpath_device __rcu *current_path[MAX_NUMNODES];
 };
 
@@ -459,6 +480,31 @@ int mpath_call_for_device(struct mpath_head *head,
  * Return: true if some node had it cached.
  */
 bool mpath_clear_current_path(struct mpath_device *dev);
+
+/**
+ * mpath_latency_sample_begin() - start timing a request for the latency
+ *	policy
+ * @dev: the path the request is sent on, on a head.
+ *
+ * A driver calls it when a request of the head starts on the path and the
+ * head's policy is MPATH_IOPOLICY_LAT, and keeps the result with the
+ * request.  At most one request per path and jiffy is timed.
+ *
+ * Return: the start time in nanoseconds, or 0 if the request is not timed.
+ */
+u64 mpath_latency_sample_begin(struct mpath_device *dev);
+
+/**
+ * mpath_latency_sample_end() - record the latency of a timed request
+ * @dev: the path the request completed on; still on its head.
+ * @start: what mpath_latency_sample_begin() returned for the request.
+ *
+ * Called for a timed request that completed successfully on @dev (not for
+ * one that failed or whose bios were failed over).  Folds the latency into
+ * the path's average and, at most every 100 ms per head, recomputes the
+ * share of every path.  Any context; does not sleep.
+ */
+void mpath_latency_sample_end(struct mpath_device *dev, u64 start);
 
 /**
  * mpath_clear_paths() - forget every cached path of a head

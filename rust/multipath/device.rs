@@ -193,4 +193,24 @@ impl PathInfo for MpathDevice {
             .nr_active()
             .map_or(0, |depth| depth.load(Relaxed).max(0) as u32)
     }
+
+    // A load and a store, not an atomic decrement: CPUs that race on one
+    // path's turn may give it an I/O or two more, which costs less than a
+    // locked instruction on every I/O.
+    fn take_credit(&self) -> bool {
+        let credit = self.0.lat_credit();
+        match credit.load(Relaxed) {
+            0 => false,
+            left => {
+                credit.store(left - 1, Relaxed);
+                true
+            }
+        }
+    }
+
+    fn refill_credit(&self) {
+        self.0
+            .lat_credit()
+            .store(self.latency_weight() - 1, Relaxed);
+    }
 }

@@ -30,7 +30,10 @@ use kernel::{
     prelude::*,
     static_lock_class,
     sync::{
-        atomic::Atomic,
+        atomic::{
+            Atomic,
+            Relaxed, //
+        },
         lock::{
             mutex::MutexBackend,
             spinlock::SpinLockIrqBackend,
@@ -136,6 +139,9 @@ impl HeadFields {
             (*ptr).iopolicy = iopolicy;
             (*ptr).drv_module = drv_module;
             (*ptr).disk_groups = disk_groups.cast_mut();
+            // Latency weights are due at once. `jiffies` is read with a
+            // volatile load, as C's `READ_ONCE`.
+            (*ptr).lat_refresh = core::ptr::read_volatile(&raw const bindings::jiffies);
         }
         Ok(())
     }
@@ -272,6 +278,14 @@ impl HeadFields {
         // storage, which outlives the head; C reads and writes it with
         // `READ_ONCE` / `WRITE_ONCE`.
         unsafe { Atomic::<i32>::from_ptr((*self.as_raw()).iopolicy) }
+    }
+
+    /// Returns the jiffies after which latency weights are recomputed.
+    pub fn lat_refresh(&self) -> &Atomic<usize> {
+        // SAFETY: An `unsigned long` field of the head, valid and aligned for
+        // the head's life, of the layout of a `usize`, only accessed
+        // atomically.
+        unsafe { Atomic::<usize>::from_ptr((&raw mut (*self.as_raw()).lat_refresh).cast()) }
     }
 
     /// Returns the removal delay in seconds (`delayed_removal_secs`).
@@ -434,6 +448,32 @@ impl DeviceFields {
         unsafe { Atomic::<usize>::from_ptr(&raw mut (*self.as_raw()).flags) }
     }
 
+    /// Returns the jiffies of the last latency sample's start.
+    pub fn lat_sampled(&self) -> &Atomic<usize> {
+        // SAFETY: An `unsigned long` field of the path, valid and aligned,
+        // of the layout of a `usize`, and only accessed atomically.
+        unsafe { Atomic::<usize>::from_ptr((&raw mut (*self.as_raw()).lat_sampled).cast()) }
+    }
+
+    /// Returns the path's latency average in nanoseconds.
+    pub fn lat_ewma_ns(&self) -> &Atomic<u32> {
+        // SAFETY: A `u32` field of the path, valid and aligned, and only
+        // accessed atomically.
+        unsafe { Atomic::<u32>::from_ptr(&raw mut (*self.as_raw()).lat_ewma_ns) }
+    }
+
+    /// Returns the path's latency weight.
+    pub fn lat_weight(&self) -> &Atomic<u32> {
+        // SAFETY: As in `lat_ewma_ns`.
+        unsafe { Atomic::<u32>::from_ptr(&raw mut (*self.as_raw()).lat_weight) }
+    }
+
+    /// Returns what is left of the path's weight in the current turn.
+    pub fn lat_credit(&self) -> &Atomic<u32> {
+        // SAFETY: As in `lat_ewma_ns`.
+        unsafe { Atomic::<u32>::from_ptr(&raw mut (*self.as_raw()).lat_credit) }
+    }
+
     /// Returns the links of the head's path list (`siblings`).
     pub fn siblings(&self) -> &SrcuListLinks {
         // SAFETY: `SrcuListLinks` is a transparent wrapper of a `list_head`.
@@ -473,10 +513,12 @@ impl DeviceFields {
             (*raw).numa_node = numa_node;
             (*raw).nr_active = nr_active;
         }
-        self.access_state().store(
-            bindings::mpath_access_state_MPATH_STATE_OTHER,
-            kernel::sync::atomic::Relaxed,
-        );
+        self.lat_sampled().store(0, Relaxed);
+        self.lat_ewma_ns().store(0, Relaxed);
+        self.lat_weight().store(0, Relaxed);
+        self.lat_credit().store(0, Relaxed);
+        self.access_state()
+            .store(bindings::mpath_access_state_MPATH_STATE_OTHER, Relaxed);
     }
 
     /// Unties the path from its head.

@@ -262,7 +262,7 @@ impl MpathHead {
         self.0.srcu()
     }
 
-    fn list(&self) -> &SrcuList<MpathDevice> {
+    pub(crate) fn list(&self) -> &SrcuList<MpathDevice> {
         self.0.dev_list()
     }
 

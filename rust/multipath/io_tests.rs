@@ -730,4 +730,79 @@ mod cases {
         assert!(rig.head().requeue_count() >= 1);
         Ok(())
     }
+
+    /// Feeds path `i` of `rig` `count` samples of `latency_us`.
+    fn feed(rig: &Rig, i: usize, latency_us: u64, count: u32) {
+        for _ in 0..count {
+            let start = crate::latency::now_ns() - latency_us * 1000;
+            rig.paths[i].mdev.latency_sample_end(start);
+        }
+    }
+
+    #[test]
+    fn latency_sends_io_in_proportion_to_measured_speed() -> Result {
+        let rig = Rig::new(
+            c"rmpu",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_LAT as c_int,
+        )?;
+        // Path 0 four times slower than path 1.
+        feed(&rig, 0, 4000, 1);
+        feed(&rig, 1, 1000, 1);
+        rig.head().recompute_latency_weights();
+        let (slow, fast) = (&rig.paths[0].mdev, &rig.paths[1].mdev);
+        assert_eq!(fast.latency_weight(), crate::latency::MAX_WEIGHT);
+        assert!((14..=18).contains(&slow.latency_weight()));
+        // 480 bios: six turns of 16 and 64 (the disk has room for 64
+        // round trips of a page).
+        for _ in 0..4 {
+            assert!(rig.round_trips(60)?);
+        }
+        let (s, f) = (rig.bios(0), rig.bios(1));
+        assert!(s >= 1 && f >= 3 * s && f <= 5 * s);
+        Ok(())
+    }
+
+    #[test]
+    fn latency_weights_follow_a_path_that_slows_and_recovers() -> Result {
+        let rig = Rig::new(
+            c"rmpv",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_LAT as c_int,
+        )?;
+        feed(&rig, 0, 1000, 1);
+        feed(&rig, 1, 1000, 1);
+        // Path 0 slows to 30 ms: eight samples take it most of the way,
+        // and it keeps a trickle.
+        feed(&rig, 0, 30_000, 8);
+        rig.head().recompute_latency_weights();
+        let slow = &rig.paths[0].mdev;
+        assert!(slow.latency_ns() > 15_000_000);
+        assert!(slow.latency_weight() <= 4);
+        assert!(rig.round_trips(60)?);
+        assert!(rig.bios(0) >= 1);
+        // It recovers: the average comes back within 64 samples.
+        feed(&rig, 0, 1000, 64);
+        rig.head().recompute_latency_weights();
+        assert!(slow.latency_weight() >= 56);
+        Ok(())
+    }
+
+    #[test]
+    fn latency_samples_at_most_one_request_per_jiffy() -> Result {
+        let rig = Rig::new(
+            c"rmpw",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_LAT as c_int,
+        )?;
+        let jiffies = || {
+            // SAFETY: `jiffies` is always valid; read as `READ_ONCE` does.
+            unsafe { core::ptr::read_volatile(&raw const bindings::jiffies) }
+        };
+        let before = jiffies();
+        let mut sampled = 0;
+        for _ in 0..1000 {
+            sampled += u32::from(rig.paths[0].mdev.latency_sample_begin().is_some());
+        }
+        let ticks = jiffies().wrapping_sub(before);
+        assert!(sampled >= 1 && sampled as usize <= ticks + 1);
+        Ok(())
+    }
 }

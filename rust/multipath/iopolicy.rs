@@ -3,7 +3,8 @@
 //! I/O policies: how a head chooses the path for each bio.
 //!
 //! The names are those of NVMe native multipath, used unchanged by sysfs and
-//! module parameters: `numa`, `round-robin` and `queue-depth`.
+//! module parameters: `numa`, `round-robin` and `queue-depth`; `latency` is
+//! the name of NVMe's proposed latency policy.
 //!
 //! # Examples
 //!
@@ -30,11 +31,19 @@ pub enum IoPolicy {
     RoundRobin = bindings::mpath_iopolicy_e_MPATH_IOPOLICY_RR,
     /// The optimized path with the fewest requests in flight.
     QueueDepth = bindings::mpath_iopolicy_e_MPATH_IOPOLICY_QD,
+    /// The optimized paths in turn, each for as many I/Os as its weight,
+    /// which follows its measured latency (see [`crate::latency`]).
+    Latency = bindings::mpath_iopolicy_e_MPATH_IOPOLICY_LAT,
 }
 
 impl IoPolicy {
     /// Every policy, in the order of their C values.
-    pub const ALL: [IoPolicy; 3] = [IoPolicy::Numa, IoPolicy::RoundRobin, IoPolicy::QueueDepth];
+    pub const ALL: [IoPolicy; 4] = [
+        IoPolicy::Numa,
+        IoPolicy::RoundRobin,
+        IoPolicy::QueueDepth,
+        IoPolicy::Latency,
+    ];
 
     /// Returns the policy's name as shown in sysfs.
     pub const fn name(self) -> &'static str {
@@ -42,6 +51,7 @@ impl IoPolicy {
             IoPolicy::Numa => "numa",
             IoPolicy::RoundRobin => "round-robin",
             IoPolicy::QueueDepth => "queue-depth",
+            IoPolicy::Latency => "latency",
         }
     }
 
@@ -83,14 +93,18 @@ mod tests {
         assert_eq!(IoPolicy::parse(b"numa"), Ok(IoPolicy::Numa));
         assert_eq!(IoPolicy::parse(b"round-robin"), Ok(IoPolicy::RoundRobin));
         assert_eq!(IoPolicy::parse(b"queue-depth\n"), Ok(IoPolicy::QueueDepth));
+        assert_eq!(IoPolicy::parse(b"latency"), Ok(IoPolicy::Latency));
         assert_eq!(IoPolicy::Numa as c_int, 0);
         assert_eq!(IoPolicy::RoundRobin as c_int, 1);
         assert_eq!(IoPolicy::QueueDepth as c_int, 2);
+        assert_eq!(IoPolicy::Latency as c_int, 3);
     }
 
     #[test]
     fn bad_names_are_einval() {
-        let bad: [&[u8]; 10] = [
+        let bad: [&[u8]; 12] = [
+            b"latency ",
+            b"adaptive",
             b"",
             b"\n",
             b"numa\n\n",
@@ -109,7 +123,7 @@ mod tests {
 
     #[test]
     fn bad_values_are_einval() {
-        for value in [-1, 3, 4, c_int::MAX, c_int::MIN] {
+        for value in [-1, 4, 5, c_int::MAX, c_int::MIN] {
             assert_eq!(IoPolicy::from_raw(value), Err(EINVAL));
         }
     }

@@ -30,6 +30,7 @@ pub mod head_ref;
 #[cfg(CONFIG_LIBMULTIPATH_KUNIT_TEST)]
 mod io_tests;
 pub mod iopolicy;
+pub mod latency;
 pub mod owned;
 pub mod path;
 pub mod removal;

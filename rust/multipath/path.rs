@@ -56,6 +56,17 @@ pub trait PathInfo {
     /// The number of requests in flight on the path's queue, for the
     /// queue-depth policy.
     fn queue_depth(&self) -> u32;
+
+    /// Takes one I/O of the path's current turn under the latency policy;
+    /// false when the turn is used up. By default there are no turns, and
+    /// the latency policy is round-robin.
+    fn take_credit(&self) -> bool {
+        false
+    }
+
+    /// Starts a new turn of the path under the latency policy, of as many
+    /// I/Os as its weight, this one included.
+    fn refill_credit(&self) {}
 }
 
 /// The paths of one head as the I/O policies see them during one

@@ -76,7 +76,7 @@ module! {
         },
         iopolicy: i32 {
             default: 1,
-            description: "0 numa, 1 round-robin, 2 queue-depth",
+            description: "0 numa, 1 round-robin, 2 queue-depth, 3 latency",
         },
     },
 }

@@ -14,6 +14,7 @@ static const char * const good_names[] = {
 	[MPATH_IOPOLICY_NUMA] = "numa",
 	[MPATH_IOPOLICY_RR] = "round-robin",
 	[MPATH_IOPOLICY_QD] = "queue-depth",
+	[MPATH_IOPOLICY_LAT] = "latency",
 };
 
 static void mpath_set_iopolicy_accepts_names(struct kunit *test)
@@ -37,7 +38,7 @@ static void mpath_set_iopolicy_rejects_bad_input(struct kunit *test)
 {
 	static const char * const bad[] = {
 		"", "\n", "numa\n\n", "Numa", "numa ", " numa",
-		"round-robinx", "queue", "rr", "0",
+		"round-robinx", "queue", "rr", "0", "adaptive", "latency ",
 	};
 	char *overlong;
 	int i, policy = MPATH_IOPOLICY_QD;
@@ -72,7 +73,8 @@ static void mpath_get_iopolicy_prints_names(struct kunit *test)
 		KUNIT_EXPECT_STREQ(test, buf, line);
 	}
 	KUNIT_EXPECT_EQ(test, mpath_get_iopolicy(buf, -1), -EINVAL);
-	KUNIT_EXPECT_EQ(test, mpath_get_iopolicy(buf, 3), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mpath_get_iopolicy(buf, ARRAY_SIZE(good_names)),
+			-EINVAL);
 }
 
 static struct kunit_case mpath_c_api_cases[] = {

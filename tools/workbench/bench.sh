@@ -106,7 +106,7 @@ for round in $(seq "$ROUNDS"); do
 	while read -r kernel mode; do
 		case "$kernel $mode" in
 		"patched mp") list=$(items "$kernel-$mode" raw nvme-numa nvme-round-robin nvme-queue-depth \
-			sample-numa sample-round-robin sample-queue-depth) ;;
+			nvme-latency sample-numa sample-round-robin sample-queue-depth sample-latency) ;;
 		"pristine mp") list=$(items "$kernel-$mode" raw nvme-numa nvme-round-robin nvme-queue-depth \
 			dm-round-robin dm-queue-length) ;;
 		*) list=$(items "$kernel-$mode" nvme-single) ;;

@@ -28,6 +28,7 @@ ROWS = [
     (("patched", "sample-numa"), "Rust sample head, numa"),
     (("patched", "sample-round-robin"), "Rust sample head, round-robin"),
     (("patched", "sample-queue-depth"), "Rust sample head, queue-depth"),
+    (("patched", "sample-latency"), "Rust sample head, latency"),
     (("pristine", "dm-round-robin"), "dm-multipath, round-robin"),
     (("pristine", "dm-queue-length"), "dm-multipath, queue-length"),
     (("patched", "nvme-single"), "NVMe loop, multipath=N (patched kernel)"),
@@ -35,6 +36,7 @@ ROWS = [
     (("patched", "nvme-numa"), "NVMe, libmultipath, numa"),
     (("patched", "nvme-round-robin"), "NVMe, libmultipath, round-robin"),
     (("patched", "nvme-queue-depth"), "NVMe, libmultipath, queue-depth"),
+    (("patched", "nvme-latency"), "NVMe, libmultipath, latency"),
     (("pristine", "nvme-numa"), "NVMe, C multipath (7.3), numa"),
     (("pristine", "nvme-round-robin"), "NVMe, C multipath (7.3), round-robin"),
     (("pristine", "nvme-queue-depth"), "NVMe, C multipath (7.3), queue-depth"),
@@ -56,6 +58,10 @@ def c_of(kernel, config):
     kernel (dm-multipath for the sample head)."""
     if kernel != "patched":
         return None
+    if config.endswith("-latency"):
+        # No C peer has the policy: its cost is measured against the
+        # library's own round-robin.
+        return (kernel, config.replace("-latency", "-round-robin"))
     if config.startswith("sample-"):
         dm = {"round-robin": "dm-round-robin", "queue-depth": "dm-queue-length"}
         other = dm.get(config[len("sample-"):])
@@ -376,6 +382,7 @@ def main():
           "same kernel (NVMe rows: NVMe multipath=N; others: raw null_blk). "
           "vs C: NVMe rows against the C NVMe multipath of 7.3 with the same "
           "policy; sample rows against dm-multipath (round-robin, queue-length); "
+          "latency rows (no C peer) against round-robin on the library; "
           "raw and multipath=N rows of the patched kernel against those of 7.3.",
           ""]
     if errors:

@@ -102,3 +102,31 @@ pub unsafe extern "C" fn mpath_call_for_device(
     })
     .unwrap_or_else(|e| e.to_errno())
 }
+
+/// Starts timing a request for the latency policy (C's
+/// `mpath_latency_sample_begin`): its start in nanoseconds, or 0.
+///
+/// # Safety
+///
+/// `dev` is a valid path.
+#[export]
+pub unsafe extern "C" fn mpath_latency_sample_begin(dev: *mut bindings::mpath_device) -> u64 {
+    // SAFETY: By the safety requirements.
+    let dev = unsafe { MpathDevice::from_raw(dev) };
+    dev.latency_sample_begin().unwrap_or(0)
+}
+
+/// Records the latency of a timed request (C's `mpath_latency_sample_end`).
+///
+/// # Safety
+///
+/// `dev` is a valid path whose head, if it has one, stays set up during the
+/// call.
+#[export]
+pub unsafe extern "C" fn mpath_latency_sample_end(dev: *mut bindings::mpath_device, start: u64) {
+    // SAFETY: By the safety requirements.
+    let dev = unsafe { MpathDevice::from_raw(dev) };
+    if start != 0 {
+        dev.latency_sample_end(start);
+    }
+}

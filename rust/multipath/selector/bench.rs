@@ -9,7 +9,8 @@
 //! Every path is optimized, enabled and has one request in flight, so the
 //! queue-depth policy scans the whole list (its worst case), round-robin
 //! moves to the next path on every selection, and NUMA keeps its cached
-//! path (its common case).
+//! path (its common case). No latency is sampled, so every path has the
+//! full weight: latency moves on once every 64 selections.
 //!
 //! Built only with `CONFIG_LIBMULTIPATH_BENCH` (the bench kernel of `make
 //! bench`) and run in a boot of its own with
@@ -152,11 +153,12 @@ mod cases {
     }
 
     impl Selector {
-        const ALL: [Selector; 4] = [
+        const ALL: [Selector; 5] = [
             Selector::Empty,
             Selector::Policy(IoPolicy::Numa),
             Selector::Policy(IoPolicy::RoundRobin),
             Selector::Policy(IoPolicy::QueueDepth),
+            Selector::Policy(IoPolicy::Latency),
         ];
 
         fn name(self) -> &'static str {

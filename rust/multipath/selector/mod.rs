@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Path selection: the NUMA, round-robin and queue-depth policies.
+//! Path selection: the NUMA, round-robin, queue-depth and latency policies.
 //!
 //! The rules are those of NVMe native multipath in Linux 7.3, tie for tie:
 //! every comparison is a strict `<`, so among equals the path added first
@@ -90,6 +90,7 @@
 
 #[cfg(CONFIG_LIBMULTIPATH_BENCH)]
 mod bench;
+mod latency;
 mod numa;
 mod queue_depth;
 mod round_robin;
@@ -117,6 +118,7 @@ impl IoPolicy {
             IoPolicy::Numa => numa::select(set, node),
             IoPolicy::RoundRobin => round_robin::select(set, node),
             IoPolicy::QueueDepth => queue_depth::select(set, node),
+            IoPolicy::Latency => latency::select(set, node),
         }
     }
 }

@@ -23,6 +23,8 @@ mod cases {
         disabled: Cell<bool>,
         node: Option<NodeId>,
         depth: Cell<u32>,
+        weight: Cell<u32>,
+        credit: Cell<u32>,
     }
 
     fn path(name: char, state: AccessState) -> Fake {
@@ -32,7 +34,14 @@ mod cases {
             disabled: Cell::new(false),
             node: None,
             depth: Cell::new(0),
+            weight: Cell::new(1),
+            credit: Cell::new(0),
         }
+    }
+
+    fn with_weight(p: Fake, weight: u32) -> Fake {
+        p.weight.set(weight);
+        p
     }
 
     fn on_node(mut p: Fake, node: i32) -> Fake {
@@ -65,6 +74,14 @@ mod cases {
         }
         fn queue_depth(&self) -> u32 {
             self.depth.get()
+        }
+        fn take_credit(&self) -> bool {
+            let left = self.credit.get();
+            self.credit.set(left.saturating_sub(1));
+            left != 0
+        }
+        fn refill_credit(&self) {
+            self.credit.set(self.weight.get() - 1);
         }
     }
 
@@ -432,5 +449,94 @@ mod cases {
         // A cursor that is not on the list (removed): from the head.
         set.cache[0].set(Some(&paths[5]));
         assert_eq!(set.run(IoPolicy::QueueDepth, node(0), 1), seq("A"));
+    }
+
+    #[test]
+    fn latency_with_weights_of_one_is_round_robin() {
+        let paths = [
+            path('A', Optimized),
+            path('B', NonOptimized),
+            path('C', Optimized),
+        ];
+        let set = Set::new(&paths);
+        assert_eq!(set.run(IoPolicy::Latency, node(0), 6), seq("ACACAC"));
+    }
+
+    #[test]
+    fn latency_keeps_a_path_for_its_weight() {
+        let paths = [
+            with_weight(path('A', Optimized), 3),
+            with_weight(path('B', Optimized), 1),
+            with_weight(path('C', Optimized), 2),
+        ];
+        let set = Set::new(&paths);
+        assert_eq!(set.run(IoPolicy::Latency, node(0), 8), seq("AAABCCAA"));
+    }
+
+    #[test]
+    fn latency_shares_follow_the_weights() {
+        // Weights 64 and 16, as for a path four times slower: 4/5 of the
+        // I/O goes to the fast path, exactly, over whole turns.
+        let paths = [
+            with_weight(path('F', Optimized), 64),
+            with_weight(path('S', Optimized), 16),
+        ];
+        let set = Set::new(&paths);
+        let mut fast = 0;
+        for _ in 0..800 {
+            if IoPolicy::Latency.select(&set, node(0)).map(|p| p.name) == Some('F') {
+                fast += 1;
+            }
+        }
+        assert_eq!(fast, 640);
+    }
+
+    #[test]
+    fn latency_leaves_a_path_that_becomes_unusable_mid_turn() {
+        let paths = [
+            with_weight(path('A', Optimized), 8),
+            with_weight(path('B', Optimized), 8),
+        ];
+        let set = Set::new(&paths);
+        assert_eq!(set.run(IoPolicy::Latency, node(0), 2), seq("AA"));
+        paths[0].disabled.set(true);
+        assert_eq!(set.run(IoPolicy::Latency, node(0), 3), seq("BBB"));
+        // A non-optimized current path has no turn: B, now non-optimized,
+        // is left for the optimized A at once, credit or not.
+        paths[0].disabled.set(false);
+        paths[1].state.set(NonOptimized);
+        assert_eq!(set.run(IoPolicy::Latency, node(0), 2), seq("AA"));
+    }
+
+    #[test]
+    fn latency_falls_back_to_non_optimized_paths_in_turn() {
+        // Turns are for optimized paths; the fallback is round-robin's.
+        let paths = [
+            with_weight(path('A', NonOptimized), 8),
+            with_weight(path('B', NonOptimized), 8),
+            with_weight(path('C', NonOptimized), 8),
+        ];
+        let set = Set::new(&paths);
+        assert_eq!(set.run(IoPolicy::Latency, node(0), 7), seq("ACBACBA"));
+    }
+
+    #[test]
+    fn latency_has_one_turn_for_all_nodes() {
+        let paths = [
+            with_weight(path('A', Optimized), 3),
+            with_weight(path('B', Optimized), 1),
+        ];
+        let set = Set::new(&paths);
+        // Nodes 0 and 1 take turns submitting: the shares are those of
+        // one submitter, 3 to 1.
+        let mut out = ['-'; 8];
+        for (i, slot) in out.iter_mut().enumerate() {
+            let on = node((i % 2) as i32);
+            *slot = IoPolicy::Latency.select(&set, on).map_or('-', |p| p.name);
+        }
+        assert_eq!(out, seq("AAABAAAB"));
+        // The cursor is node 0's.
+        assert_eq!(set.cached_name(node(0)), Some('B'));
+        assert_eq!(set.cached_name(node(1)), None);
     }
 }

@@ -110,6 +110,7 @@ sample_load() {
 	numa) n=0 ;;
 	round-robin) n=1 ;;
 	queue-depth) n=2 ;;
+	latency) n=3 ;;
 	esac
 	insmod "$(sample_module)" path0="$(devt "${S1#/dev/}")" path1="$(devt "${S2#/dev/}")" \
 		iopolicy=$n && wait_for /dev/mpatha

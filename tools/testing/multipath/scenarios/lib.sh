@@ -254,6 +254,7 @@ iopolicy_checks() {
 	check "$1_accepts_round_robin" accepted "$2" 'round-robin\n' round-robin
 	check "$1_rejects_foo_keeps_rr" rejected "$2" foo
 	check "$1_accepts_queue_depth" accepted "$2" queue-depth queue-depth
+	check "$1_accepts_latency" accepted "$2" 'latency\n' latency
 	# sysfs ends the input at a NUL (kernfs terminates the buffer, stores
 	# parse a C string): what follows the NUL is never taken.
 	check "$1_input_ends_at_nul" accepted "$2" 'numa\0round-robin' numa
