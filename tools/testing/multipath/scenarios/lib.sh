@@ -263,7 +263,7 @@ iopolicy_checks() {
 # hammer_iopolicy SECS FILE: two concurrent writers of good and bad policy
 # names to FILE in the background, their pids added to HAMMERS.
 hammer_iopolicy() {
-	hammer "$1" "$2" numa foo round-robin "" queue-depth NUMA &
+	hammer "$1" "$2" numa foo round-robin "" queue-depth NUMA latency &
 	HAMMERS="$HAMMERS $!"
 	hammer "$1" "$2" round-robin "queue depth" numa -1 queue-depth "$(xs 5000)" &
 	HAMMERS="$HAMMERS $!"

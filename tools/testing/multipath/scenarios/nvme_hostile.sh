@@ -131,7 +131,7 @@ HAMMERS="$HAMMERS $!"
 wait $HAMMERS
 fio_stop hostile
 fio_checks hostile
-check iopolicy_good_after_race one_of "$(cat "$IOP")" numa round-robin queue-depth
+check iopolicy_good_after_race one_of "$(cat "$IOP")" numa round-robin queue-depth latency
 check delayed_removal_good_after_race one_of "$(cat "$DRS")" 0 5 16
 check delayed_removal_reset accepted "$DRS" 0 0
 check iopolicy_reset accepted "$IOP" numa numa

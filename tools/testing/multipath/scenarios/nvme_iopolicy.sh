@@ -75,7 +75,7 @@ check qd_uses_both_paths both_at_least 5
 # Port 2 non-optimized: only the optimized path carries I/O, whatever
 # the policy.
 require ana_port2_non_optimized set_and_wait_ana 2 non-optimized
-for pol in numa round-robin queue-depth; do
+for pol in numa round-robin queue-depth latency; do
 	pn=$(echo "$pol" | tr - _)
 	check "${pn}_set_with_non_optimized" set_iopolicy "$pol"
 	run_split "${pn}_non_optimized" "$([ "$pol" = queue-depth ] && echo deep)"

@@ -121,7 +121,7 @@ HAMMERS="$HAMMERS $!"
 wait $HAMMERS
 fio_stop hostile
 fio_checks hostile
-check iopolicy_good_after_race one_of "$(cat "$IOP")" numa round-robin queue-depth
+check iopolicy_good_after_race one_of "$(cat "$IOP")" numa round-robin queue-depth latency
 check multipath_param_good_after_race one_of "$(cat "$MP")" off on always
 check multipath_param_reset accepted "$MP" on on
 check iopolicy_reset accepted "$IOP" numa numa

@@ -110,7 +110,7 @@ for p in $(paths_of "$HEAD"); do
 	check "after_change_${p}_$(expected_state "$(host_of "$p")" | tr / _)" \
 		wait_state "$p" "$(expected_state "$(host_of "$p")")"
 done
-for pol in numa round-robin queue-depth; do
+for pol in numa round-robin queue-depth latency; do
 	set_iopolicy "$HEAD" "$pol"
 	snap
 	check "after_change_${pol}_io" head_io "$HEAD"
