@@ -108,6 +108,32 @@ enum mpath_diag_counter {
 #define MPATH_DEVICE_SYSFS_ATTR_LINK	0
 
 /**
+ * define MPATH_DEVICE_MARGINAL - bit of &struct mpath_device.flags: the
+ *	path failed too often and is used only when no healthy path is
+ *	usable
+ *
+ * Set by mpath_path_error() when the path's errors in a window reach the
+ * head's marginal_errors; cleared by the library once the path has had no
+ * error for marginal_recovery_secs.
+ */
+#define MPATH_DEVICE_MARGINAL		1
+
+/**
+ * enum mpath_marginal_param - the settings of marginal path detection of a
+ *	head, each a sysfs file of the head
+ * @MPATH_MARGINAL_ERRORS: errors within a window that make a path
+ *	marginal; 0 (the default) turns detection off.  At most 1000000.
+ * @MPATH_MARGINAL_WINDOW_SECS: the window, 1 to 3600 seconds (default 10).
+ * @MPATH_MARGINAL_RECOVERY_SECS: how long a marginal path must go
+ *	without an error to be healthy again, 1 to 86400 seconds (default 30).
+ */
+enum mpath_marginal_param {
+	MPATH_MARGINAL_ERRORS,
+	MPATH_MARGINAL_WINDOW_SECS,
+	MPATH_MARGINAL_RECOVERY_SECS,
+};
+
+/**
  * define MPATH_HEAD_DISK_LIVE - bit of &struct mpath_head.flags: the head
  *	disk was added by mpath_device_set_live()
  *
@@ -168,9 +194,13 @@ enum mpath_diag_counter {
  * @lat_weight: I/Os the latency policy sends to the path in a row; 0
  *	until first computed.
  * @lat_credit: what is left of @lat_weight in the current turn.
+ * @mg_window: jiffies when the current error window began.
+ * @mg_errors: errors in the current window.
+ * @mg_last_error: jiffies of the last error.
+ * @mg_count: how many times the path became marginal.
  *
- * The lat_* fields belong to the library, which resets them when the path
- * is added.
+ * The lat_* and mg_* fields belong to the library, which resets them when
+ * the path is added.
  */
 struct mpath_device {
 	struct mpath_head	*mpath_head;
@@ -184,6 +214,10 @@ struct mpath_device {
 	u32			lat_ewma_ns;
 	u32			lat_weight;
 	u32			lat_credit;
+	unsigned long		mg_window;
+	u32			mg_errors;
+	unsigned long		mg_last_error;
+	unsigned long		mg_count;
 };
 
 /**
@@ -290,6 +324,7 @@ struct mpath_head_template {
  *	with &mpath_chr_fops.
  * @cdev_device: the device node of @cdev.
  * @mpdt: the driver's template.
+ * @marginal: the &enum mpath_marginal_param settings, by index.
  * @lat_refresh: jiffies after which the paths' latency weights are
  *	recomputed, at the end of the next sample.
  * @current_path: per NUMA node, the path last chosen.
@@ -320,6 +355,7 @@ struct mpath_head {
 	struct cdev		cdev;
 	struct device		cdev_device;
 	const struct mpath_head_template *mpdt;
+	unsigned int		marginal[3];
 	unsigned long		lat_refresh;
 	struct mpath_device __rcu *current_path[MAX_NUMNODES];
 };
@@ -505,6 +541,48 @@ u64 mpath_latency_sample_begin(struct mpath_device *dev);
  * share of every path.  Any context; does not sleep.
  */
 void mpath_latency_sample_end(struct mpath_device *dev, u64 start);
+
+/**
+ * mpath_path_error() - report an I/O error of a path
+ * @dev: the path, on a head.
+ *
+ * Called by the driver for an I/O of the head that failed on @dev because
+ * of the path (NVMe: a failover).  Counts the error in the path's window
+ * and makes the path marginal when the head's marginal_errors is reached.
+ * Any context; does not sleep.
+ */
+void mpath_path_error(struct mpath_device *dev);
+
+/**
+ * mpath_device_is_marginal() - whether a path is marginal now
+ * @dev: the path.
+ *
+ * Return: true while the path is marginal.
+ */
+bool mpath_device_is_marginal(struct mpath_device *dev);
+
+/**
+ * mpath_marginal_show() - print a marginal path setting of a head
+ * @head: the head.
+ * @param: the setting.
+ * @buf: a sysfs buffer of PAGE_SIZE bytes.
+ *
+ * Return: the number of bytes written, or -EINVAL for a bad @param.
+ */
+ssize_t mpath_marginal_show(struct mpath_head *head,
+			    enum mpath_marginal_param param, char *buf);
+
+/**
+ * mpath_marginal_store() - change a marginal path setting of a head
+ * @head: the head.
+ * @param: the setting.
+ * @buf: a decimal number, as a sysfs store receives it.
+ *
+ * Return: 0, or -EINVAL (nothing changed) if @buf is not a number in the
+ * setting's range or @param is bad.
+ */
+int mpath_marginal_store(struct mpath_head *head,
+			 enum mpath_marginal_param param, const char *buf);
 
 /**
  * mpath_clear_paths() - forget every cached path of a head

@@ -38,6 +38,7 @@ pub mod diag;
 pub mod disk;
 pub mod head;
 pub mod iopolicy;
+pub mod marginal;
 pub mod path;
 pub mod removal;
 pub mod sysfs;

@@ -168,8 +168,13 @@ impl PathInfo for MpathDevice {
         }
     }
 
+    // A marginal path counts as non-optimized: chosen only when no
+    // optimized path is usable.
     fn access_state(&self) -> AccessState {
         match self.raw_state() {
+            bindings::mpath_access_state_MPATH_STATE_OPTIMIZED if self.is_marginal() => {
+                AccessState::NonOptimized
+            }
             bindings::mpath_access_state_MPATH_STATE_OPTIMIZED => AccessState::Optimized,
             bindings::mpath_access_state_MPATH_STATE_NONOPTIMIZED => AccessState::NonOptimized,
             _ => AccessState::Other,
@@ -177,6 +182,9 @@ impl PathInfo for MpathDevice {
     }
 
     fn is_optimized(&self) -> bool {
+        if self.is_marginal() {
+            return false;
+        }
         match self.template().and_then(|t| t.is_optimized) {
             // SAFETY: The driver's callback takes any of its live paths.
             Some(is_optimized) => unsafe { is_optimized(self.as_raw()) },

@@ -280,6 +280,24 @@ impl HeadFields {
         unsafe { Atomic::<i32>::from_ptr((*self.as_raw()).iopolicy) }
     }
 
+    /// Returns the marginal path setting of index `index` (an `enum
+    /// mpath_marginal_param` value).
+    ///
+    /// # Panics
+    ///
+    /// If `index` is not below 3, the number of settings.
+    pub fn marginal(&self, index: usize) -> &Atomic<u32> {
+        // SAFETY: Only the field's address is taken.
+        let all = unsafe { &raw mut (*self.as_raw()).marginal };
+        const fn len<T, const N: usize>(_: *mut [T; N]) -> usize {
+            N
+        }
+        assert!(index < len(all));
+        // SAFETY: `index` is within the array, which is valid and aligned
+        // for the head's life and only accessed atomically.
+        unsafe { Atomic::<u32>::from_ptr(all.cast::<u32>().add(index)) }
+    }
+
     /// Returns the jiffies after which latency weights are recomputed.
     pub fn lat_refresh(&self) -> &Atomic<usize> {
         // SAFETY: An `unsigned long` field of the head, valid and aligned for
@@ -474,6 +492,30 @@ impl DeviceFields {
         unsafe { Atomic::<u32>::from_ptr(&raw mut (*self.as_raw()).lat_credit) }
     }
 
+    /// Returns the jiffies when the path's error window began.
+    pub fn mg_window(&self) -> &Atomic<usize> {
+        // SAFETY: As in `lat_sampled`.
+        unsafe { Atomic::<usize>::from_ptr((&raw mut (*self.as_raw()).mg_window).cast()) }
+    }
+
+    /// Returns the errors in the path's current window.
+    pub fn mg_errors(&self) -> &Atomic<u32> {
+        // SAFETY: As in `lat_ewma_ns`.
+        unsafe { Atomic::<u32>::from_ptr(&raw mut (*self.as_raw()).mg_errors) }
+    }
+
+    /// Returns the jiffies of the path's last error.
+    pub fn mg_last_error(&self) -> &Atomic<usize> {
+        // SAFETY: As in `lat_sampled`.
+        unsafe { Atomic::<usize>::from_ptr((&raw mut (*self.as_raw()).mg_last_error).cast()) }
+    }
+
+    /// Returns how many times the path became marginal.
+    pub fn mg_count(&self) -> &Atomic<usize> {
+        // SAFETY: As in `lat_sampled`; C readers use `READ_ONCE`.
+        unsafe { Atomic::<usize>::from_ptr((&raw mut (*self.as_raw()).mg_count).cast()) }
+    }
+
     /// Returns the links of the head's path list (`siblings`).
     pub fn siblings(&self) -> &SrcuListLinks {
         // SAFETY: `SrcuListLinks` is a transparent wrapper of a `list_head`.
@@ -517,6 +559,13 @@ impl DeviceFields {
         self.lat_ewma_ns().store(0, Relaxed);
         self.lat_weight().store(0, Relaxed);
         self.lat_credit().store(0, Relaxed);
+        self.mg_window().store(0, Relaxed);
+        self.mg_errors().store(0, Relaxed);
+        self.mg_last_error().store(0, Relaxed);
+        self.mg_count().store(0, Relaxed);
+        let marginal = 1 << bindings::MPATH_DEVICE_MARGINAL;
+        self.flags()
+            .store(self.flags().load(Relaxed) & !marginal, Relaxed);
         self.access_state()
             .store(bindings::mpath_access_state_MPATH_STATE_OTHER, Relaxed);
     }

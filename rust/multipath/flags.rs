@@ -40,6 +40,9 @@ pub enum DeviceFlag {
     /// The path's link in the head disk's sysfs directory exists
     /// (`MPATH_DEVICE_SYSFS_ATTR_LINK`).
     SysfsAttrLink = bindings::MPATH_DEVICE_SYSFS_ATTR_LINK,
+    /// The path failed too often and is used only when no healthy path is
+    /// usable (`MPATH_DEVICE_MARGINAL`).
+    Marginal = bindings::MPATH_DEVICE_MARGINAL,
 }
 
 impl HeadFlag {

@@ -204,6 +204,8 @@ impl MpathHead {
         // requirements, as are `mpdt`, `iopolicy` and `disk_groups`; a
         // `ThisModule` is its code's module.
         unsafe { HeadFields::init(ptr, mpdt, iopolicy, module, disk_groups)? };
+        // SAFETY: Set up just above; nobody else uses it yet.
+        unsafe { Self::from_raw(ptr) }.init_marginal();
         // SAFETY: The work items are valid memory that nobody uses yet.
         unsafe {
             <Self as HasEmbeddedWork<REQUEUE_WORK>>::init_embedded_work(

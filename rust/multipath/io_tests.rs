@@ -816,4 +816,131 @@ mod cases {
         assert!(sampled >= 1 && sampled as usize <= ticks + 1);
         Ok(())
     }
+
+    /// Sets marginal path detection of `rig`'s head.
+    fn marginal_setup(rig: &Rig, errors: u32, window: u32, recovery: u32) -> Result {
+        use crate::marginal::MarginalParam::*;
+        let head = rig.head();
+        head.set_marginal_param(Errors, errors)?;
+        head.set_marginal_param(WindowSecs, window)?;
+        head.set_marginal_param(RecoverySecs, recovery)
+    }
+
+    #[test]
+    fn marginal_path_is_used_last_until_it_recovers() -> Result {
+        let rig = Rig::new(
+            c"rmpx",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_RR as c_int,
+        )?;
+        marginal_setup(&rig, 3, 60, 1)?;
+        let bad = &rig.paths[0].mdev;
+        bad.report_error();
+        bad.report_error();
+        assert!(!bad.is_marginal());
+        bad.report_error();
+        assert!(bad.is_marginal());
+        assert_eq!(bad.marginal_count(), 1);
+        // Healthy path 1 takes all the I/O.
+        let before = rig.bios(0);
+        assert!(rig.round_trips(16)?);
+        assert_eq!(rig.bios(0), before);
+        // With path 1 unusable, the marginal path serves: no I/O fails.
+        rig.set_usable(1, false);
+        assert!(rig.round_trips(4)?);
+        assert!(rig.bios(0) >= before + 8);
+        rig.set_usable(1, true);
+        // A second of no error, and it is healthy again and shares the I/O.
+        fsleep(Delta::from_millis(1100));
+        assert!(!bad.is_marginal());
+        let before = rig.bios(0);
+        assert!(rig.round_trips(16)?);
+        assert!(rig.bios(0) >= before + 8);
+        assert_eq!(bad.marginal_count(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn marginal_errors_count_within_one_window() -> Result {
+        let rig = Rig::new(
+            c"rmpy",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_NUMA as c_int,
+        )?;
+        let bad = &rig.paths[0].mdev;
+        // Off by default: any number of errors.
+        for _ in 0..100 {
+            bad.report_error();
+        }
+        assert!(!bad.is_marginal());
+        // Two errors a window apart are not two in a window.
+        marginal_setup(&rig, 2, 1, 30)?;
+        bad.report_error();
+        fsleep(Delta::from_millis(1100));
+        bad.report_error();
+        assert!(!bad.is_marginal());
+        bad.report_error();
+        assert!(bad.is_marginal());
+        // Under NUMA the marginal path is not kept cached: I/O goes to
+        // path 1.
+        let before = rig.bios(0);
+        assert!(rig.round_trips(8)?);
+        assert_eq!(rig.bios(0), before);
+        Ok(())
+    }
+
+    #[test]
+    fn marginal_settings_reject_bad_values() -> Result {
+        use crate::c_api::marginal::{mpath_marginal_show, mpath_marginal_store};
+        use crate::marginal::MarginalParam;
+        let rig = Rig::new(
+            c"rmpz",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_NUMA as c_int,
+        )?;
+        let head = rig.head();
+        let raw = head.as_raw();
+        let bad: [&CStr; 9] = [
+            c"",
+            c"abc",
+            c"-1",
+            c" 5",
+            c"5 ",
+            c"1.5",
+            c"0x",
+            c"4294967296",
+            c"5\n\n",
+        ];
+        for param in MarginalParam::ALL {
+            let old = head.marginal_param(param);
+            assert_eq!(old, param.default_value());
+            let (lo, hi) = (*param.range().start(), *param.range().end());
+            assert_eq!(head.set_marginal_param(param, hi + 1), Err(EINVAL));
+            if lo > 0 {
+                assert_eq!(head.set_marginal_param(param, lo - 1), Err(EINVAL));
+            }
+            for input in bad {
+                // SAFETY: `raw` is a set-up head; `input` a C string.
+                let ret = unsafe { mpath_marginal_store(raw, param as u32, input.as_char_ptr()) };
+                assert_eq!(ret, EINVAL.to_errno());
+            }
+            assert_eq!(head.marginal_param(param), old);
+            // SAFETY: As above.
+            let ret = unsafe { mpath_marginal_store(raw, param as u32, c"7\n".as_char_ptr()) };
+            assert_eq!(ret, 0);
+            assert_eq!(head.marginal_param(param), 7);
+        }
+        // SAFETY: As above; a NULL string is refused.
+        let ret = unsafe { mpath_marginal_store(raw, 0, core::ptr::null()) };
+        assert_eq!(ret, EINVAL.to_errno());
+        // SAFETY: As above.
+        let ret = unsafe { mpath_marginal_store(raw, 3, c"1".as_char_ptr()) };
+        assert_eq!(ret, EINVAL.to_errno());
+        let mut page = KVec::<u8>::with_capacity(4096, GFP_KERNEL)?;
+        page.resize(4096, 0, GFP_KERNEL)?;
+        // SAFETY: `page` is a page of writable bytes.
+        let len = unsafe { mpath_marginal_show(raw, 1, page.as_mut_ptr().cast()) };
+        assert_eq!(&page[..len as usize], b"7\n");
+        // SAFETY: As above.
+        let len = unsafe { mpath_marginal_show(raw, 3, page.as_mut_ptr().cast()) };
+        assert_eq!(len, EINVAL.to_errno() as isize);
+        Ok(())
+    }
 }

@@ -31,6 +31,7 @@ pub mod head_ref;
 mod io_tests;
 pub mod iopolicy;
 pub mod latency;
+pub mod marginal;
 pub mod owned;
 pub mod path;
 pub mod removal;
