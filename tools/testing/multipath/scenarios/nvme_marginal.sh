@@ -12,6 +12,10 @@
 #      while path 2 is usable.
 #   4. The injections stop: after marginal_recovery_secs without an error
 #      path 1 is healthy and carries I/O again.
+#   5. A flapping path: path 1 fails every command for a second, then
+#      none for a second, four times.  With detection off the I/O comes
+#      back to it every time; with it on, path 1 is marginal after the
+#      first flap and the I/O stays on path 2.
 # fio sees no error and every block verifies.
 . /scenarios/lib.sh
 . /scenarios/nvme_lib.sh
@@ -83,6 +87,37 @@ check path1_healthy_again wait_eq 20 0 cat "/sys/block/$P1/marginal"
 window 2
 echo "EVENT recovered: $P1 $D1 I/Os, $P2 $D2 I/Os in 2 s"
 check recovered_path1_carries_io test $((D1 * 3)) -ge "$D2"
+
+# 5. Flapping.
+inject_all() {
+	echo 100 >"$FI1/probability"
+	echo -1 >"$FI1/times"
+}
+
+# flap ROUNDS: ROUNDS times, a second of every command of path 1
+# failing and a second of none; UP counts the good seconds in which
+# path 1 carried I/O.
+flap() {
+	UP=0
+	for _ in $(seq "$1"); do
+		inject_all
+		sleep 1
+		inject_stop
+		window 1
+		[ "$D1" -gt 0 ] && UP=$((UP + 1))
+	done
+	echo "EVENT flapping x$1, marginal_errors $(cat "/sys/block/$HEAD/marginal_errors"):" \
+		"path 1 carried I/O in $UP of the $1 good seconds," \
+		"marginal $(diag "$P1" multipath_marginal_count) times so far"
+}
+echo 0 >"/sys/block/$HEAD/marginal_errors"
+flap 4
+check flapping_off_bounces_back test "$UP" -ge 3
+check marginal_recovery_takes_30 accepted "/sys/block/$HEAD/marginal_recovery_secs" 30 30
+echo 5 >"/sys/block/$HEAD/marginal_errors"
+flap 4
+check flapping_on_stays_off_path1 test "$UP" -le 1
+check flapping_path1_marginal test "$(cat "/sys/block/$P1/marginal")" = 1
 fio_stop marginal
 fio_checks marginal
 echo 0 >"/sys/block/$HEAD/marginal_errors"
