@@ -141,7 +141,7 @@ impl MpathDevice {
     }
 
     /// Returns the raw `access_state`, as the driver last wrote it.
-    fn raw_state(&self) -> u32 {
+    pub(crate) fn raw_state(&self) -> u32 {
         self.0.access_state().load(Relaxed)
     }
 }
@@ -168,21 +168,21 @@ impl PathInfo for MpathDevice {
         }
     }
 
-    // A marginal path counts as non-optimized: chosen only when no
-    // optimized path is usable.
+    // A marginal path counts as unusable while a healthy one is usable.
     fn access_state(&self) -> AccessState {
-        match self.raw_state() {
-            bindings::mpath_access_state_MPATH_STATE_OPTIMIZED if self.is_marginal() => {
-                AccessState::NonOptimized
-            }
+        let state = match self.raw_state() {
             bindings::mpath_access_state_MPATH_STATE_OPTIMIZED => AccessState::Optimized,
             bindings::mpath_access_state_MPATH_STATE_NONOPTIMIZED => AccessState::NonOptimized,
-            _ => AccessState::Other,
+            _ => return AccessState::Other,
+        };
+        if self.is_set_aside() {
+            return AccessState::Other;
         }
+        state
     }
 
     fn is_optimized(&self) -> bool {
-        if self.is_marginal() {
+        if self.is_set_aside() {
             return false;
         }
         match self.template().and_then(|t| t.is_optimized) {

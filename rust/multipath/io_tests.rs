@@ -734,7 +734,7 @@ mod cases {
     /// Feeds path `i` of `rig` `count` samples of `latency_us`.
     fn feed(rig: &Rig, i: usize, latency_us: u64, count: u32) {
         for _ in 0..count {
-            let start = crate::latency::now_ns() - latency_us * 1000;
+            let start = crate::clock::now_ns() - latency_us * 1000;
             rig.paths[i].mdev.latency_sample_end(start);
         }
     }
@@ -856,6 +856,29 @@ mod cases {
         assert!(rig.round_trips(16)?);
         assert!(rig.bios(0) >= before + 8);
         assert_eq!(bad.marginal_count(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn marginal_optimized_path_yields_to_a_healthy_non_optimized_one() -> Result {
+        let rig = Rig::new(
+            c"rmqa",
+            bindings::mpath_iopolicy_e_MPATH_IOPOLICY_NUMA as c_int,
+        )?;
+        marginal_setup(&rig, 1, 60, 60)?;
+        rig.paths[1]
+            .mdev
+            .set_access_state(AccessState::NonOptimized);
+        rig.head().clear_paths();
+        rig.paths[0].mdev.report_error();
+        assert!(rig.paths[0].mdev.is_marginal());
+        let before = rig.bios(0);
+        assert!(rig.round_trips(8)?);
+        assert_eq!(rig.bios(0), before);
+        // Path 1 gone as well: the marginal path serves.
+        rig.set_usable(1, false);
+        assert!(rig.round_trips(2)?);
+        assert!(rig.bios(0) >= before + 4);
         Ok(())
     }
 

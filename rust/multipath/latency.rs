@@ -30,6 +30,10 @@
 //! ```
 
 use crate::{
+    clock::{
+        jiffies,
+        now_ns, //
+    },
     device::MpathDevice,
     head::MpathHead,
     path::{
@@ -38,7 +42,6 @@ use crate::{
     },
 };
 use kernel::{
-    bindings,
     sync::atomic::Relaxed,
     time::msecs_to_jiffies, //
 };
@@ -76,21 +79,6 @@ pub fn weight(avg_ns: u32, fastest_ns: u32) -> u32 {
     let scaled =
         (u64::from(MAX_WEIGHT) * u64::from(fastest_ns) + u64::from(avg_ns) / 2) / u64::from(avg_ns);
     scaled.clamp(1, u64::from(MAX_WEIGHT)) as u32
-}
-
-/// Returns the current jiffies.
-fn jiffies() -> usize {
-    // SAFETY: `jiffies` is always valid; the timer interrupt updates it, so
-    // it is read with a volatile load, as C's `READ_ONCE`.
-    unsafe { core::ptr::read_volatile(&raw const bindings::jiffies) as usize }
-}
-
-/// Returns the monotonic time in nanoseconds.
-pub(crate) fn now_ns() -> u64 {
-    // SAFETY: `ktime_get` may be called from any context but NMI, and the
-    // C API (`mpath_latency_sample_begin`/`_end`) is not for NMI.
-    let now = unsafe { bindings::ktime_get() };
-    now.max(1) as u64
 }
 
 impl MpathDevice {

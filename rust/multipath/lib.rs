@@ -18,6 +18,7 @@ use kernel::prelude::*;
 
 pub mod c_api;
 pub mod chr;
+mod clock;
 pub mod device;
 pub mod disk;
 #[cfg(CONFIG_LIBMULTIPATH_DOCTESTS)]

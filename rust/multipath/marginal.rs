@@ -6,10 +6,11 @@
 //! A driver reports each I/O that failed because of the path
 //! ([`MpathDevice::report_error`], C's `mpath_path_error`). When the
 //! errors within [`MarginalParam::WindowSecs`] reach
-//! [`MarginalParam::Errors`] (0: never), the path becomes marginal: an
-//! optimized path then counts as non-optimized for every policy, so that
-//! it is chosen only when no optimized path is usable, and the NUMA policy
-//! does not keep it cached. Once it has had no error for
+//! [`MarginalParam::Errors`] (0: never), the path becomes marginal: as
+//! long as some path that is not marginal is usable (optimized or not), a
+//! marginal path counts as unusable for every policy, and the NUMA policy
+//! does not keep it cached; with no such path it serves as it is. Once it
+//! has had no error for
 //! [`MarginalParam::RecoverySecs`], the next selection that looks at it
 //! takes it back. These are the settings of dm-multipath's
 //! `san_path_err_threshold` and `san_path_err_recovery_time`, per head.
@@ -25,9 +26,11 @@
 //! ```
 
 use crate::{
+    clock::jiffies,
     device::MpathDevice,
     flags::DeviceFlag,
-    head::MpathHead, //
+    head::MpathHead,
+    path::PathInfo, //
 };
 use core::ops::RangeInclusive;
 use kernel::{
@@ -105,13 +108,6 @@ impl MarginalParam {
     }
 }
 
-/// Returns the current jiffies.
-fn jiffies() -> usize {
-    // SAFETY: `jiffies` is always valid; the timer interrupt updates it, so
-    // it is read with a volatile load, as C's `READ_ONCE`.
-    unsafe { core::ptr::read_volatile(&raw const bindings::jiffies) as usize }
-}
-
 /// Returns `secs` (at most a day, as the ranges allow) in jiffies.
 fn secs_to_jiffies(secs: u32) -> usize {
     msecs_to_jiffies(secs.min(86400) * 1000) as usize
@@ -143,6 +139,22 @@ impl MpathHead {
         };
         self.marginal_slot(param).store(value, Relaxed);
         Ok(())
+    }
+
+    /// Returns whether a path that is not marginal is usable: active
+    /// (optimized or not) and not disabled.
+    #[cold]
+    pub(crate) fn has_healthy_path(&self) -> bool {
+        let guard = self.srcu().read_lock();
+        let healthy = self.list().iter(&guard).any(|p| {
+            let active = matches!(
+                p.raw_state(),
+                bindings::mpath_access_state_MPATH_STATE_OPTIMIZED
+                    | bindings::mpath_access_state_MPATH_STATE_NONOPTIMIZED
+            );
+            active && !p.test_flag(DeviceFlag::Marginal) && !p.is_disabled()
+        });
+        healthy
     }
 
     /// Sets every setting to its default, for a new head.
@@ -221,6 +233,14 @@ impl MpathDevice {
     /// Returns the name of the path's disk, for messages.
     fn name(&self) -> &CStr {
         self.bdev().map_or(c"(no disk)", |bdev| bdev.name())
+    }
+
+    /// Returns whether the path is marginal and some other path of its
+    /// head is healthy and usable: then it is not chosen. Walks the path
+    /// list, for marginal paths only.
+    #[inline]
+    pub(crate) fn is_set_aside(&self) -> bool {
+        self.is_marginal() && self.head().is_some_and(MpathHead::has_healthy_path)
     }
 
     /// Returns how many times the path became marginal.

@@ -45,7 +45,7 @@ check refuses_path1_no_such_disk refused path1_no_such_disk "path0=$A" "path1=$N
 check refuses_path1_junk refused path1_junk "path0=$A" path1=junk
 check refuses_path0_no_such_major refused no_such_major "path0=$((4095 << 20))"
 check refuses_same_path_twice refused same_path_twice "path0=$A" "path1=$A"
-check refuses_iopolicy_3 refused iopolicy_3 "path0=$A" "path1=$B" iopolicy=3
+check refuses_iopolicy_4 refused iopolicy_4 "path0=$A" "path1=$B" iopolicy=4
 check refuses_iopolicy_minus_1 refused iopolicy_minus_1 "path0=$A" iopolicy=-1
 check refuses_iopolicy_above_i32 refused iopolicy_above_i32 "path0=$A" iopolicy=2147483648
 check refuses_iopolicy_name refused iopolicy_name "path0=$A" iopolicy=numa

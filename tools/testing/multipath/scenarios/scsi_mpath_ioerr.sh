@@ -171,4 +171,42 @@ echo "recovered: $P0 $(delta "$P0"), $P1 $(delta "$P1"), $P2 $(delta "$P2") I/Os
 check recovered_io_on_path0 test "$(delta "$P0")" -ge 64
 check recovered_nothing_on_path1 test "$(delta "$P1")" = 0
 
+# 5. Marginal (issue 29): with marginal_errors 2, the optimized path that
+# fails I/O, is failed, reinstated 2 s later and fails again becomes
+# marginal; reinstated, it still gets no I/O while the healthy
+# non-optimized path is usable, until it has had no error for
+# marginal_recovery_secs (10 s).
+H=/sys/block/$HEAD
+check marginal_errors_default_off test "$(cat "$H/marginal_errors")" = 0
+check marginal_window_rejects_0 rejected "$H/marginal_window_secs" 0
+check marginal_errors_rejects_junk rejected "$H/marginal_errors" abc
+check marginal_errors_takes_2 accepted "$H/marginal_errors" 2 2
+check marginal_recovery_takes_10 accepted "$H/marginal_recovery_secs" 10 10
+check marginal_path_file_reads_0 test "$(cat "/sys/block/$P0/marginal")" = 0
+# writes_for SECS: 4 KiB direct writes through the head for SECS seconds.
+writes_for() {
+	local end=$(($(date +%s) + $1))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		dd if=/dev/urandom of="/dev/$HEAD" bs=4k seek=8192 count=16 \
+			oflag=direct 2>/dev/null || return 1
+	done
+}
+check marginal_inject inject "$P0"
+check marginal_writes_under_errors writes_for 5
+check marginal_uninject uninject "$P0"
+check marginal_path0_marginal test "$(cat "/sys/block/$P0/marginal")" = 1
+check marginal_path0_counted test "$(diag "$P0" multipath_marginal_count)" -ge 1
+sleep 3
+snap
+check marginal_head_io head_io "$HEAD"
+echo "marginal, reinstated: $P0 $(delta "$P0"), $P1 $(delta "$P1") I/Os"
+check marginal_path0_set_aside test "$(delta "$P0")" = 0
+check marginal_path1_serves test "$(delta "$P1")" -ge 64
+check marginal_path0_healthy_again wait_eq 15 0 cat "/sys/block/$P0/marginal"
+snap
+check marginal_head_io_after head_io "$HEAD"
+echo "healthy again: $P0 $(delta "$P0"), $P1 $(delta "$P1") I/Os"
+check marginal_recovered_io_on_path0 test "$(delta "$P0")" -ge 64
+echo 0 >"$H/marginal_errors"
+
 check no_multipath_leak no_mpath_leak
