@@ -16,12 +16,7 @@
 . /scenarios/lib.sh
 . /scenarios/nvme_lib.sh
 
-require nvme_loop_two_controllers setup_paths 2 64
-require rr_set set_iopolicy round-robin
-echo "head $HEAD, paths $P1 (port 1) $P2 (port 2)"
-
-FI1=/sys/kernel/debug/$P1/fault_inject
-require fault_inject_present test -d "$FI1"
+fault_paths
 
 # inject DIR STATUS DNR TIMES OPCODE: every command (of OPCODE, or any with
 # 0xffff) of the path fails with STATUS (DNR set when DNR is Y), TIMES

@@ -256,3 +256,14 @@ fio_running() {
 	done
 	return 1
 }
+
+# fault_paths: the set-up of the fault injection scenarios: two loop
+# paths under round-robin, and FI1, the host's fault_inject directory of
+# path 1; the scenario ends if any of it fails.
+fault_paths() {
+	require nvme_loop_two_controllers setup_paths 2 64
+	require rr_set set_iopolicy round-robin
+	echo "head $HEAD, paths $P1 (port 1) $P2 (port 2)"
+	FI1=/sys/kernel/debug/$P1/fault_inject
+	require fault_inject_present test -d "$FI1"
+}

@@ -20,11 +20,7 @@
 . /scenarios/lib.sh
 . /scenarios/nvme_lib.sh
 
-require nvme_loop_two_controllers setup_paths 2 64
-require rr_set set_iopolicy round-robin
-echo "head $HEAD, paths $P1 (port 1) $P2 (port 2)"
-FI1=/sys/kernel/debug/$P1/fault_inject
-require fault_inject_present test -d "$FI1"
+fault_paths
 
 # 1. Settings.
 for f in marginal_errors marginal_window_secs marginal_recovery_secs; do
