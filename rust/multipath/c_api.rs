@@ -43,7 +43,25 @@ pub mod path;
 pub mod removal;
 pub mod sysfs;
 
-use kernel::prelude::*;
+use kernel::{
+    block::attr,
+    prelude::*, //
+};
+
+/// Parses the number a C store received: `EINVAL` for a NULL `buf`, for
+/// anything that is not a number, and for a number beyond `V` (the
+/// parser's `-ERANGE` is bad input to a sysfs store too).
+///
+/// # Safety
+///
+/// `buf` is NULL or a NUL-terminated string, unchanged during the call.
+unsafe fn parse_store<V: attr::AttrValue>(buf: *const c_char) -> Result<V> {
+    if buf.is_null() {
+        return Err(EINVAL);
+    }
+    // SAFETY: `buf` is a NUL-terminated string, by the safety requirements.
+    unsafe { attr::parse_c_str(buf) }.map_err(|_| EINVAL)
+}
 
 /// Returns 0 for `Ok`, the negative errno for `Err`: the C convention of
 /// every `int` entry point.

@@ -181,13 +181,12 @@ impl PathInfo for MpathDevice {
         state
     }
 
+    // `access_state` already sets a marginal path aside; the driver's
+    // callback does not know of marginal paths.
     fn is_optimized(&self) -> bool {
-        if self.is_set_aside() {
-            return false;
-        }
         match self.template().and_then(|t| t.is_optimized) {
             // SAFETY: The driver's callback takes any of its live paths.
-            Some(is_optimized) => unsafe { is_optimized(self.as_raw()) },
+            Some(is_optimized) => !self.is_set_aside() && unsafe { is_optimized(self.as_raw()) },
             None => !self.is_disabled() && self.access_state() == AccessState::Optimized,
         }
     }

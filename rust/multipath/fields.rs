@@ -15,7 +15,12 @@
 //! C header: [`include/linux/multipath.h`](srctree/include/linux/multipath.h)
 
 use crate::{
+    clock,
     device::MpathDevice,
+    flags::{
+        self,
+        DeviceFlag, //
+    },
     head::MpathHead, //
 };
 use kernel::{
@@ -139,9 +144,8 @@ impl HeadFields {
             (*ptr).iopolicy = iopolicy;
             (*ptr).drv_module = drv_module;
             (*ptr).disk_groups = disk_groups.cast_mut();
-            // Latency weights are due at once. `jiffies` is read with a
-            // volatile load, as C's `READ_ONCE`.
-            (*ptr).lat_refresh = core::ptr::read_volatile(&raw const bindings::jiffies);
+            // Latency weights are due at once.
+            (*ptr).lat_refresh = clock::jiffies();
         }
         Ok(())
     }
@@ -563,9 +567,7 @@ impl DeviceFields {
         self.mg_errors().store(0, Relaxed);
         self.mg_last_error().store(0, Relaxed);
         self.mg_count().store(0, Relaxed);
-        let marginal = 1 << bindings::MPATH_DEVICE_MARGINAL;
-        self.flags()
-            .store(self.flags().load(Relaxed) & !marginal, Relaxed);
+        flags::update_bits(self.flags(), DeviceFlag::Marginal.mask(), false);
         self.access_state()
             .store(bindings::mpath_access_state_MPATH_STATE_OTHER, Relaxed);
     }

@@ -51,11 +51,8 @@ pub unsafe extern "C" fn mpath_diag_counter_store(
     let Some(which) = DiagCounter::from_c(counter) else {
         return EINVAL.to_errno();
     };
-    if buf.is_null() {
-        return EINVAL.to_errno();
-    }
-    // SAFETY: `buf` is a NUL-terminated string, by the safety requirements.
-    let Ok(value) = (unsafe { attr::parse_c_str::<u64>(buf) }) else {
+    // SAFETY: By the safety requirements.
+    let Ok(value) = (unsafe { super::parse_store::<u64>(buf) }) else {
         return EINVAL.to_errno();
     };
     // SAFETY: By the safety requirements.

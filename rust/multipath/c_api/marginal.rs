@@ -72,11 +72,8 @@ pub unsafe extern "C" fn mpath_marginal_store(
     let Ok(param) = MarginalParam::from_raw(param) else {
         return EINVAL.to_errno();
     };
-    if buf.is_null() {
-        return EINVAL.to_errno();
-    }
-    // SAFETY: `buf` is a NUL-terminated string, by the safety requirements.
-    let Ok(value) = (unsafe { attr::parse_c_str::<u32>(buf) }) else {
+    // SAFETY: By the safety requirements.
+    let Ok(value) = (unsafe { super::parse_store::<u32>(buf) }) else {
         return EINVAL.to_errno();
     };
     // SAFETY: By the safety requirements.

@@ -36,13 +36,8 @@ pub unsafe extern "C" fn mpath_delayed_removal_secs_store(
     head: *mut bindings::mpath_head,
     buf: *const c_char,
 ) -> c_int {
-    if buf.is_null() {
-        return EINVAL.to_errno();
-    }
-    // SAFETY: `buf` is a NUL-terminated string, by the safety requirements.
-    let Ok(secs) = (unsafe { attr::parse_c_str::<u32>(buf) }) else {
-        // Not a number, or one beyond `unsigned int` (-ERANGE): both are
-        // bad input to a sysfs store.
+    // SAFETY: By the safety requirements.
+    let Ok(secs) = (unsafe { super::parse_store::<u32>(buf) }) else {
         return EINVAL.to_errno();
     };
     // SAFETY: By the safety requirements.
